@@ -1,0 +1,124 @@
+"""Opinia: customer-satisfaction surveys and analytics for public offices.
+
+``create_app(config)`` builds the Flask application from small steps: configuration,
+extensions, blueprints (one per audience), error pages and CLI commands.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from config import PROJECT_ROOT, Config
+from extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(Config().as_dict())
+    app.config.from_mapping(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def select_locale() -> str:
+    """Language from ``?lang=``, then the form's hidden field, the session, the browser; Polish by default."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.args.get("lang") or request.form.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(PROJECT_ROOT / "translations"))
+    app.jinja_env.globals["get_locale"] = get_locale
+    login_manager.init_app(app)
+    from survey.accounts import load_user
+
+    login_manager.user_loader(load_user)
+    limiter.init_app(app)
+    if db_url_is_sqlite(app.config["SQLALCHEMY_DATABASE_URI"]):
+        from survey.sqlite import tune_sqlite
+
+        with app.app_context():
+            tune_sqlite(db.engine)
+
+
+def db_url_is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def register_blueprints(app: Flask) -> None:
+    from survey.public import bp as public_bp
+
+    # The survey form checks its own CSRF token (FlaskForm) after the counter's token is resolved,
+    # so an unknown counter answers 404 rather than a CSRF error.
+    csrf.exempt(public_bp)
+    app.register_blueprint(public_bp)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    titles = {
+        400: _l("Nieprawidłowe dane"),
+        403: _l("Brak dostępu"),
+        404: _l("Nie znaleziono"),
+        405: _l("Niedozwolona operacja"),
+        413: _l("Za dużo danych"),
+        429: _l("Zbyt wiele prób"),
+        500: _l("Błąd serwera"),
+    }
+
+    def render_error(status: int, message: str):
+        if _wants_json():
+            return jsonify(error=message, status=status), status
+        return render_template("errors/error.html", status=status, title=titles.get(status, ""), message=message), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, _("Formularz wygasł lub jest niepełny. Odśwież stronę i spróbuj ponownie."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render_error(413, _("Przesłano za dużo danych. Skróć komentarz i spróbuj ponownie."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        default = error.description if error.code != 500 else _("Coś poszło nie tak. Spróbuj ponownie za chwilę.")
+        return render_error(error.code or 500, default)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        return render_error(500, _("Coś poszło nie tak. Spróbuj ponownie za chwilę."))
+
+
+def register_commands(app: Flask) -> None:
+    from survey.cli import register_commands as register_survey_commands
+
+    register_survey_commands(app)

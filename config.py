@@ -1,0 +1,75 @@
+"""One configuration object, read from environment variables.
+
+Every setting has a safe default for the embedded mode (SQLite in ``data/``),
+so ``create_app()`` works on a fresh checkout; production overrides come from the
+environment (``SECRET_KEY``, ``DATABASE_URL``, ``OPINIA_PUBLIC_URL`` ...).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_secret_key() -> str:
+    """A key kept in data/ so sessions survive restarts of a single embedded install."""
+    key_file = DATA_DIR / ".secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    DATA_DIR.mkdir(exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual ``postgres://`` / ``postgresql://`` forms and use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@dataclass
+class Config:
+    SECRET_KEY: str = field(default_factory=lambda: os.environ.get("SECRET_KEY") or _default_secret_key())
+    SQLALCHEMY_DATABASE_URI: str = field(
+        default_factory=lambda: normalise_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'opinia.db'}")
+        )
+    )
+    OPINIA_TIMEZONE: str = field(default_factory=lambda: os.environ.get("OPINIA_TIMEZONE", "Europe/Warsaw"))
+    OPINIA_PUBLIC_URL: str = field(
+        default_factory=lambda: os.environ.get("OPINIA_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+    )
+    OPINIA_OFFICE_NAME: str = field(
+        default_factory=lambda: os.environ.get("OPINIA_OFFICE_NAME", "Starostwo Powiatowe w Opiniowie")
+    )
+    # Largest accepted request body: a survey answer is a few hundred bytes.
+    MAX_CONTENT_LENGTH: int = field(default_factory=lambda: _env_int("OPINIA_MAX_CONTENT_LENGTH", 64 * 1024))
+    COMMENT_MAX_LENGTH: int = 2000
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
+    RATELIMIT_STORAGE_URI: str = field(default_factory=lambda: os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
+    RATELIMIT_ENABLED: bool = field(default_factory=lambda: _env_bool("RATELIMIT_ENABLED", True))
+    BABEL_DEFAULT_LOCALE: str = "pl"
+    BABEL_DEFAULT_TIMEZONE: str = field(default_factory=lambda: os.environ.get("OPINIA_TIMEZONE", "Europe/Warsaw"))
+    LANGUAGES: tuple[str, ...] = ("pl", "en")
+    TESTING: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,77 @@
+"""Command-line tasks: ``flask --app app init-db | import-survey | seed-demo | create-user``."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask_migrate import upgrade
+
+from extensions import db
+from survey.accounts import AccountError, create_user
+from survey.definitions import DefinitionError, import_definition, load_definition_file
+from survey.demo import seed_demo
+from survey.models import Response, ServicePoint
+
+
+def register_commands(app) -> None:
+    for command in (init_db_command, import_survey_command, seed_demo_command, create_user_command, survey_url_command):
+        app.cli.add_command(command)
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create or migrate the database schema to the newest version."""
+    upgrade()
+    click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("import-survey")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_survey_command(file: str) -> None:
+    """Load a survey definition (YAML or JSON); a changed survey becomes a new version."""
+    try:
+        version, created, warnings = import_definition(load_definition_file(file))
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.exceptions.Exit(1) from exc
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    state = "imported as version" if created else "unchanged, still version"
+    click.echo(f"Survey {version.survey.code}: {state} {version.number} ({len(version.questions)} questions)")
+
+
+@click.command("seed-demo")
+@click.option("--responses", default=2000, show_default=True, type=click.IntRange(min=0))
+def seed_demo_command(responses: int) -> None:
+    """Create demo departments, counters, the demo survey and N responses over the last 12 months."""
+    with click.progressbar(length=responses, label="Seeding demo responses") as bar:
+        added = seed_demo(responses, current_app.config["OPINIA_TIMEZONE"], progress=bar.update)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
+    click.echo(f"Added {added} demo responses; {total} responses stored.")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "quality_manager", "department_head"]))
+@click.option("--department", "departments", multiple=True, help="Department code (repeatable).")
+@click.password_option(help="Asked for when not given.")
+def create_user_command(email: str, role: str, departments: tuple[str, ...], password: str) -> None:
+    """Create a staff account."""
+    try:
+        user = create_user(email, role, password, departments)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {user.role} {user.email}")
+
+
+@click.command("survey-url")
+@click.option("--seed-if-empty", is_flag=True, help="Seed the demo office first when no counter exists.")
+def survey_url_command(seed_if_empty: bool) -> None:
+    """Print the public survey address of the first active counter."""
+    if seed_if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(ServicePoint)) == 0:
+        seed_demo_command.callback(responses=2000)
+    point = db.session.scalar(sa.select(ServicePoint).where(ServicePoint.active.is_(True)).order_by(ServicePoint.code))
+    if point is None:
+        raise click.ClickException("no active counter yet: run seed-demo or add one in the admin pages")
+    click.echo(f"Survey of {point.name} ({point.department.name}): {current_app.config['OPINIA_PUBLIC_URL']}/s/{point.token}")
