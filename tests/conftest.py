@@ -22,20 +22,28 @@ BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") e
 TEST_PASSWORD = "correct-horse-battery"
 
 
-def _postgres_url(worker: str) -> str:
-    schema = "opinia_test_" + re.sub(r"\W", "", worker)
+def _postgres_url(schema: str) -> str:
     base = normalise_database_url(os.environ["TEST_DATABASE_URL"])
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
-    engine.dispose()
     separator = "&" if "?" in base else "?"
     return f"{base}{separator}options=-csearch_path%3D{schema}"
 
 
-def database_url(backend: str, tmp_path, worker: str) -> str:
+@pytest.fixture(scope="session")
+def postgres_schema(worker_id):
+    """A schema of this test process's own, so parallel runs never share tables; dropped at the end."""
+    schema = f"opinia_test_{re.sub(r'\W', '', worker_id)}_{os.getpid()}"
+    engine = sa.create_engine(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
+    yield schema
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
+
+
+def database_url(backend: str, tmp_path, request) -> str:
     if backend == "postgresql":
-        return _postgres_url(worker)
+        return _postgres_url(request.getfixturevalue("postgres_schema"))
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
@@ -62,8 +70,8 @@ def app_config() -> dict:
 
 
 @pytest.fixture
-def app(backend, tmp_path, worker_id, app_config):
-    app = create_app(test_config(database_url(backend, tmp_path, worker_id), **app_config))
+def app(backend, tmp_path, request, app_config):
+    app = create_app(test_config(database_url(backend, tmp_path, request), **app_config))
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -114,3 +122,48 @@ def hidden_value(html: str, name: str) -> str:
     match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
     assert match, f"no hidden field {name} in the page"
     return match.group(1)
+
+
+STAFF = {
+    "admin": ("admin@starostwo.test", "admin", ()),
+    "quality_manager": ("jakosc@starostwo.test", "quality_manager", ()),
+    "head_km": ("kierownik.km@starostwo.test", "department_head", ("KM",)),
+    "head_ab": ("kierownik.ab@starostwo.test", "department_head", ("AB",)),
+}
+
+
+@pytest.fixture
+def users(office):
+    """One staff user of each role (department heads of KM and AB), all with ``TEST_PASSWORD``."""
+    from survey.accounts import create_user
+
+    return {key: create_user(email, role, TEST_PASSWORD, depts) for key, (email, role, depts) in STAFF.items()}
+
+
+def login(client, user) -> None:
+    """Log ``user`` in through the real login form."""
+    page = client.get("/login")
+    result = client.post(
+        "/login",
+        data={"email": user.email, "password": TEST_PASSWORD, "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+    )
+    assert result.status_code in (302, 303), f"login of {user.email} failed with {result.status_code}"
+
+
+@pytest.fixture
+def admin_client(client, users):
+    login(client, users["admin"])
+    return client
+
+
+@pytest.fixture
+def quality_manager_client(client, users):
+    login(client, users["quality_manager"])
+    return client
+
+
+@pytest.fixture
+def head_client(client, users):
+    """Logged in as the head of Wydział Komunikacji (KM) only."""
+    login(client, users["head_km"])
+    return client
