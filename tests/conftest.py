@@ -31,7 +31,7 @@ def _postgres_url(schema: str) -> str:
 @pytest.fixture(scope="session")
 def postgres_schema(worker_id):
     """A schema of this test process's own, so parallel runs never share tables; dropped at the end."""
-    schema = f"opinia_test_{re.sub(r'\W', '', worker_id)}_{os.getpid()}"
+    schema = "opinia_test_{}_{}".format(re.sub(r"\W", "", worker_id), os.getpid())
     engine = sa.create_engine(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
     with engine.begin() as conn:
         conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
