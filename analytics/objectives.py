@@ -1,0 +1,60 @@
+"""Quality objectives (ISO 9001 §6.2): is an indicator on target for a period?
+
+``objective_status`` is the one rule: ``insufficient_data`` while the sample is below the objective's
+minimum (or there is no value), otherwise ``met`` / ``not_met`` by the comparator. For the ``responses``
+indicator the count itself is the measure, so the minimum sample does not apply to it.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+from analytics.indicators import indicator_value
+
+MET, NOT_MET, INSUFFICIENT_DATA = "met", "not_met", "insufficient_data"
+COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+@dataclass(frozen=True)
+class ObjectiveSpec:
+    """An objective as plain data, whether it came from the database or a survey file."""
+
+    name: str
+    indicator: str
+    target: float
+    comparator: str = ">="
+    min_sample: int = 30
+    scope: str = "office"
+    department_code: str | None = None
+    service_point_code: str | None = None
+    question_code: str | None = None
+    period_kind: str = "quarter"
+
+    @property
+    def scope_code(self) -> str | None:
+        return {"department": self.department_code, "service_point": self.service_point_code}.get(self.scope)
+
+
+def objective_status(value: float | None, n: int, comparator: str, target: float, min_sample: int, indicator: str = "") -> str:
+    if value is None or (indicator != "responses" and n < min_sample):
+        return INSUFFICIENT_DATA
+    return MET if COMPARE[comparator](value, target) else NOT_MET
+
+
+def evaluate_objective(spec: ObjectiveSpec, questions: list[dict], responses: int) -> dict:
+    """The objective's value, sample and status, given the indicators of its scope for the period."""
+    value, n = indicator_value(questions, responses, spec.indicator, spec.question_code)
+    return {
+        "name": spec.name,
+        "scope": spec.scope,
+        "scope_code": spec.scope_code,
+        "indicator": spec.indicator,
+        "question": spec.question_code,
+        "comparator": spec.comparator,
+        "target": spec.target,
+        "min_sample": spec.min_sample,
+        "period_kind": spec.period_kind,
+        "value": value,
+        "n": n,
+        "status": objective_status(value, n, spec.comparator, spec.target, spec.min_sample, spec.indicator),
+    }

@@ -1,0 +1,254 @@
+"""The only part of ``analytics`` that talks to the database.
+
+Everything heavy is a single ``GROUP BY`` in the database returning a few hundred rows (counts per time
+bucket × counter × question × value); no ORM object is loaded per response. Time buckets are cut by a
+``CASE`` over UTC boundaries computed from local midnights, which works the same on SQLite and PostgreSQL
+and respects daylight saving.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from extensions import db
+from survey.models import Answer, Department, QualityObjective, Question, Response, ServicePoint, SurveyVersion
+
+COMMENTS_PER_PAGE = 20
+MAX_COMMENTS_PER_PAGE = 200
+
+
+def bucket_expression(column, boundaries: Sequence[datetime]):
+    """Bucket number i for ``boundaries[i] <= column < boundaries[i + 1]``."""
+    return sa.case(*[(column < upper, index) for index, upper in enumerate(boundaries[1:])], else_=None)
+
+
+def _in_range(column, start: datetime, end: datetime):
+    return sa.and_(column >= start, column < end)
+
+
+def _scope_filter(service_point_ids: Sequence[int] | None):
+    return sa.true() if service_point_ids is None else Response.service_point_id.in_(list(service_point_ids))
+
+
+def answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, text_question_ids: Sequence[int]):
+    """``bucket, service_point_id, question_id, value_int, value_text, count`` for answers in the buckets.
+
+    Free-text answers are counted without their text (grouping by every comment would be pointless).
+    """
+    bucket = bucket_expression(Response.submitted_at, boundaries).label("bucket")
+    value_text = sa.case((Answer.question_id.in_(list(text_question_ids)), sa.null()), else_=Answer.value_text)
+    return (
+        sa.select(
+            bucket,
+            Response.service_point_id,
+            Answer.question_id,
+            Answer.value_int,
+            value_text.label("value_text"),
+            sa.func.count().label("count"),
+        )
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(_in_range(Response.submitted_at, boundaries[0], boundaries[-1]), _scope_filter(service_point_ids))
+        .group_by(sa.literal_column("1"), Response.service_point_id, Answer.question_id, Answer.value_int, sa.literal_column("5"))
+    )
+
+
+def answer_counts(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, text_question_ids: Sequence[int]) -> pd.DataFrame:
+    rows = db.session.execute(answer_counts_statement(boundaries, service_point_ids, text_question_ids)).all()
+    return pd.DataFrame(rows, columns=["bucket", "service_point_id", "question_id", "value_int", "value_text", "count"])
+
+
+def response_counts(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None) -> pd.DataFrame:
+    """``bucket, service_point_id, count`` of responses."""
+    bucket = bucket_expression(Response.submitted_at, boundaries).label("bucket")
+    statement = (
+        sa.select(bucket, Response.service_point_id, sa.func.count().label("count"))
+        .where(_in_range(Response.submitted_at, boundaries[0], boundaries[-1]), _scope_filter(service_point_ids))
+        .group_by(sa.literal_column("1"), Response.service_point_id)
+    )
+    return pd.DataFrame(db.session.execute(statement).all(), columns=["bucket", "service_point_id", "count"])
+
+
+def _utc_hour(column):
+    """The UTC hour of a timestamp as text ``YYYY-MM-DD HH`` on either backend."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    return sa.func.strftime("%Y-%m-%d %H", column)
+
+
+def responses_by_utc_hour(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
+    """``hour_utc, count``: responses per UTC clock hour (turned into local weekday × hour by the caller)."""
+    hour = _utc_hour(Response.submitted_at).label("hour_utc")
+    statement = (
+        sa.select(hour, sa.func.count().label("count"))
+        .where(_in_range(Response.submitted_at, start, end), _scope_filter(service_point_ids))
+        .group_by(sa.literal_column("1"))
+    )
+    return pd.DataFrame(db.session.execute(statement).all(), columns=["hour_utc", "count"])
+
+
+def service_point_catalog() -> pd.DataFrame:
+    """Every counter with its department: ``id, code, name, department_id, department_code, department_name``."""
+    statement = (
+        sa.select(
+            ServicePoint.id,
+            ServicePoint.code,
+            ServicePoint.name,
+            Department.id.label("department_id"),
+            Department.code.label("department_code"),
+            Department.name.label("department_name"),
+        )
+        .join(Department, Department.id == ServicePoint.department_id)
+        .order_by(Department.code, ServicePoint.code)
+    )
+    columns = ["id", "code", "name", "department_id", "department_code", "department_name"]
+    return pd.DataFrame(db.session.execute(statement).all(), columns=columns)
+
+
+def department_catalog() -> pd.DataFrame:
+    statement = sa.select(Department.id, Department.code, Department.name).order_by(Department.code)
+    return pd.DataFrame(db.session.execute(statement).all(), columns=["id", "code", "name"])
+
+
+def question_catalog() -> tuple[list[dict], dict[int, tuple[str, str]]]:
+    """The questions to report, by stable code, and every stored question id mapped to ``(code, kind)``.
+
+    A code's kind and options come from its newest version; codes are ordered as the surveys ask them.
+    """
+    statement = (
+        sa.select(Question.id, Question.code, Question.kind, Question.options, Question.position, SurveyVersion.survey_id, SurveyVersion.number)
+        .join(SurveyVersion, SurveyVersion.id == Question.version_id)
+        .order_by(SurveyVersion.survey_id, SurveyVersion.number.desc(), Question.position)
+    )
+    by_code: dict[str, dict] = {}
+    ids: dict[int, tuple[str, str]] = {}
+    for qid, code, kind, options, _position, _survey_id, _number in db.session.execute(statement):
+        question = by_code.setdefault(code, {"code": code, "kind": kind, "options": [o["value"] for o in options or []]})
+        ids[qid] = (code, question["kind"])
+    return list(by_code.values()), ids
+
+
+def active_objectives() -> list:
+    from analytics.objectives import ObjectiveSpec
+
+    statement = (
+        sa.select(QualityObjective)
+        .options(so.joinedload(QualityObjective.department), so.joinedload(QualityObjective.service_point))
+        .where(QualityObjective.active.is_(True))
+        .order_by(QualityObjective.id)
+    )
+    return [
+        ObjectiveSpec(
+            name=o.name,
+            indicator=o.indicator,
+            target=o.target,
+            comparator=o.comparator,
+            min_sample=o.min_sample,
+            scope=o.scope,
+            department_code=o.department.code if o.department else None,
+            service_point_code=o.service_point.code if o.service_point else None,
+            question_code=o.question_code,
+            period_kind=o.period_kind,
+        )
+        for o in db.session.scalars(statement).unique()
+    ]
+
+
+@dataclass
+class CommentsPage:
+    items: list[dict]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def as_dict(self) -> dict:
+        return {"items": self.items, "total": self.total, "page": self.page, "per_page": self.per_page, "pages": self.pages}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def comments(
+    start: datetime | None = None,
+    end: datetime | None = None,
+    service_point_ids: Sequence[int] | None = None,
+    *,
+    text: str | None = None,
+    ratings: Sequence[int] | None = None,
+    page: int = 1,
+    per_page: int = COMMENTS_PER_PAGE,
+) -> CommentsPage:
+    """Residents' free-text comments, newest first, with the rating (first ``rating_5`` answer) of the same response.
+
+    ``text`` filters case-insensitively by a fragment; ``ratings`` keeps comments whose response gave one of
+    those ratings. ``page`` counts from 1.
+    """
+    per_page = min(max(1, per_page), MAX_COMMENTS_PER_PAGE)
+    page = max(1, page)
+    comment_question = sa.select(Question.id).where(Question.kind == "text")
+    rating_answer = so.aliased(Answer)
+    rating_question_ids = sa.select(Question.id).where(Question.kind == "rating_5")
+    rating = (
+        sa.select(sa.func.min(rating_answer.value_int))
+        .where(rating_answer.response_id == Answer.response_id, rating_answer.question_id.in_(rating_question_ids))
+        .scalar_subquery()
+    )
+    conditions = [Answer.question_id.in_(comment_question), Answer.value_text.is_not(None), Answer.value_text != ""]
+    if start is not None:
+        conditions.append(Response.submitted_at >= start)
+    if end is not None:
+        conditions.append(Response.submitted_at < end)
+    if service_point_ids is not None:
+        conditions.append(Response.service_point_id.in_(list(service_point_ids)))
+    if text:
+        conditions.append(Answer.value_text.ilike(f"%{_escape_like(text.strip())}%", escape="\\"))
+    if ratings:
+        conditions.append(rating.in_(list(ratings)))
+    base = (
+        sa.select(Answer.id)
+        .join(Response, Response.id == Answer.response_id)
+        .where(*conditions)
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    statement = (
+        sa.select(
+            Response.submitted_at,
+            Answer.value_text,
+            rating.label("rating"),
+            ServicePoint.code,
+            ServicePoint.name,
+            Department.code,
+            Response.channel,
+        )
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .join(ServicePoint, ServicePoint.id == Response.service_point_id)
+        .join(Department, Department.id == ServicePoint.department_id)
+        .where(*conditions)
+        .order_by(Response.submitted_at.desc(), Answer.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    items = [
+        {
+            "submitted_at": submitted_at.isoformat(),
+            "text": comment,
+            "rating": rating_value,
+            "service_point": sp_code,
+            "service_point_name": sp_name,
+            "department": dept_code,
+            "channel": channel,
+        }
+        for submitted_at, comment, rating_value, sp_code, sp_name, dept_code, channel in db.session.execute(statement)
+    ]
+    return CommentsPage(items, total, page, per_page)

@@ -1,0 +1,275 @@
+"""Indicators for a period and a scope, as the JSON structure shared by the CLI, the API, dashboards and reports.
+
+One ``GROUP BY`` fetches answer counts per (time bucket × counter × question × value) for the period and
+the previous one; everything else — office, department, counter and month breakdowns, changes, objectives —
+is summed from those few hundred rows in pandas.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from flask import current_app
+
+from analytics import queries
+from analytics.indicators import grouped_questions, questions_from_counts, with_changes
+from analytics.objectives import ObjectiveSpec, evaluate_objective
+from analytics.periods import Period, parse_period
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class ScopeError(ValueError):
+    """An unknown department or counter code, or a counter outside the given department."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # office | department | service_point
+    code: str | None
+    name: str
+    department_code: str | None
+    service_points: pd.DataFrame  # rows of queries.service_point_catalog() in scope
+
+    @property
+    def service_point_ids(self) -> list[int] | None:
+        return None if self.kind == "office" else [int(i) for i in self.service_points["id"]]
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "code": self.code, "name": self.name}
+
+
+def office_timezone() -> str:
+    return current_app.config["OPINIA_TIMEZONE"]
+
+
+def as_period(period: Period | str) -> Period:
+    return period if isinstance(period, Period) else parse_period(period, office_timezone())
+
+
+def resolve_scope(department_code: str | None = None, service_point_code: str | None = None) -> Scope:
+    """The whole office, one department or one counter; ``ScopeError`` for unknown or mismatched codes."""
+    catalog = queries.service_point_catalog()
+    if service_point_code:
+        rows = catalog[catalog["code"] == service_point_code]
+        if rows.empty:
+            raise ScopeError(f"unknown service point {service_point_code!r}")
+        row = rows.iloc[0]
+        if department_code and row["department_code"] != department_code:
+            raise ScopeError(f"service point {service_point_code!r} does not belong to department {department_code!r}")
+        return Scope("service_point", service_point_code, row["name"], row["department_code"], rows)
+    if department_code:
+        departments = queries.department_catalog()
+        match = departments[departments["code"] == department_code]
+        if match.empty:
+            raise ScopeError(f"unknown department {department_code!r}")
+        rows = catalog[catalog["department_code"] == department_code]
+        return Scope("department", department_code, match.iloc[0]["name"], department_code, rows)
+    return Scope("office", None, current_app.config.get("OPINIA_OFFICE_NAME", "office"), None, catalog)
+
+
+def _boundaries(periods: list[Period]) -> list[datetime]:
+    """Bucket edges: every period's start and end and every local month start between them."""
+    edges = {p.start for p in periods} | {p.end for p in periods}
+    for period in periods:
+        edges |= {month.start for month in period.months()}
+    return sorted(edges)
+
+
+@dataclass
+class _Counts:
+    answers: pd.DataFrame  # bucket, start, service_point, department, code, kind, value, count
+    responses: pd.DataFrame  # bucket, start, service_point, department, count
+
+
+def _fetch_counts(boundaries: list[datetime], scope: Scope, question_ids: dict[int, tuple[str, str]]) -> _Counts:
+    text_ids = [qid for qid, (_code, kind) in question_ids.items() if kind == "text"]
+    points = scope.service_points.set_index("id")
+    bucket_start = pd.Series(boundaries[:-1])
+
+    answers = queries.answer_counts(boundaries, scope.service_point_ids, text_ids)
+    codes = answers["question_id"].map(lambda qid: question_ids[qid][0])
+    kinds = answers["question_id"].map(lambda qid: question_ids[qid][1])
+    values = answers["value_text"].where(kinds == "single_choice", answers["value_int"])
+    answers = pd.DataFrame({
+        "bucket": answers["bucket"],
+        "start": answers["bucket"].map(bucket_start),
+        "service_point": answers["service_point_id"].map(points["code"]),
+        "department": answers["service_point_id"].map(points["department_code"]),
+        "code": codes,
+        "kind": kinds,
+        "value": values.map(lambda v: int(v) if isinstance(v, float) and v == v else v),
+        "count": answers["count"].astype("int64"),
+    })
+
+    responses = queries.response_counts(boundaries, scope.service_point_ids)
+    responses = pd.DataFrame({
+        "bucket": responses["bucket"],
+        "start": responses["bucket"].map(bucket_start),
+        "service_point": responses["service_point_id"].map(points["code"]),
+        "department": responses["service_point_id"].map(points["department_code"]),
+        "count": responses["count"].astype("int64"),
+    })
+    return _Counts(answers, responses)
+
+
+def _in_period(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    return frame[(frame["start"] >= period.start) & (frame["start"] < period.end)]
+
+
+def _responses_by(frame: pd.DataFrame, key: str) -> dict:
+    return {k: int(v) for k, v in frame.groupby(key)["count"].sum().items()} if len(frame) else {}
+
+
+def _breakdown(
+    current: _Counts, previous: _Counts, key: str, entries: list[tuple[str, str]], questions: list[dict], extra=None
+) -> list[dict]:
+    """Per-group indicators (with changes) for every ``(code, name)`` in ``entries``, also groups with no answers."""
+    now = grouped_questions(current.answers, key, questions)
+    before = grouped_questions(previous.answers, key, questions)
+    responses = _responses_by(current.responses, key)
+    empty = questions_from_counts(current.answers.iloc[0:0], questions)
+    result = []
+    for code, name in entries:
+        entry = {"code": code, "name": name, **(extra(code) if extra else {}), "responses": responses.get(code, 0)}
+        entry["questions"] = with_changes(now.get(code, empty), before.get(code, empty))
+        result.append(entry)
+    return result
+
+
+def _by_month(current: _Counts, period: Period, questions: list[dict]) -> list[dict]:
+    by_start = grouped_questions(current.answers, "start", questions)
+    responses = _responses_by(current.responses, "start")
+    empty = questions_from_counts(current.answers.iloc[0:0], questions)
+    return [
+        {
+            "month": f"{month.first_day.year}-{month.first_day.month:02d}",
+            "from": month.first_day.isoformat(),
+            "to": month.last_day.isoformat(),
+            "responses": responses.get(pd.Timestamp(month.start), 0),
+            "questions": by_start.get(pd.Timestamp(month.start), empty),
+        }
+        for month in period.months()
+    ]
+
+
+def _department_entries(scope: Scope) -> list[tuple[str, str]]:
+    """Every department for the office (also those without counters), else the scope's own department."""
+    departments = queries.department_catalog()
+    if scope.kind != "office":
+        departments = departments[departments["code"] == scope.department_code]
+    return list(zip(departments["code"], departments["name"]))
+
+
+def _objectives_in_scope(scope: Scope) -> list[ObjectiveSpec]:
+    specs = queries.active_objectives()
+    if scope.kind == "office":
+        return specs
+    points = set(scope.service_points["code"])
+    if scope.kind == "department":
+        return [s for s in specs if (s.scope == "department" and s.department_code == scope.code)
+                or (s.scope == "service_point" and s.service_point_code in points)]
+    return [s for s in specs if s.scope == "service_point" and s.service_point_code == scope.code]
+
+
+def _evaluate_objectives(scope: Scope, office: dict, departments: list[dict], points: list[dict]) -> list[dict]:
+    groups = {("department", d["code"]): d for d in departments} | {("service_point", p["code"]): p for p in points}
+    results = []
+    for spec in _objectives_in_scope(scope):
+        group = office if spec.scope == "office" else groups.get((spec.scope, spec.scope_code))
+        questions, responses = (group["questions"], group["responses"]) if group else ([], 0)
+        results.append(evaluate_objective(spec, questions, responses))
+    return results
+
+
+def compute_indicators(
+    period: Period | str, department_code: str | None = None, service_point_code: str | None = None
+) -> dict:
+    """Every indicator of a period and scope: the JSON contract of the CLI and ``GET /api/v1/indicators``.
+
+    Raises ``PeriodError`` / ``ScopeError`` (both ``ValueError``) with a message fit for the user.
+    """
+    period = as_period(period)
+    previous_period = period.previous()
+    scope = resolve_scope(department_code, service_point_code)
+    questions, question_ids = queries.question_catalog()
+    counts = _fetch_counts(_boundaries([previous_period, period]), scope, question_ids)
+    current = _Counts(_in_period(counts.answers, period), _in_period(counts.responses, period))
+    previous = _Counts(_in_period(counts.answers, previous_period), _in_period(counts.responses, previous_period))
+
+    responses = int(current.responses["count"].sum())
+    office = {
+        "responses": responses,
+        "questions": with_changes(questions_from_counts(current.answers, questions),
+                                  questions_from_counts(previous.answers, questions)),
+    }
+    points_table = scope.service_points
+    by_department = _breakdown(current, previous, "department", _department_entries(scope), questions)
+    department_of = dict(zip(points_table["code"], points_table["department_code"]))
+    by_service_point = _breakdown(current, previous, "service_point", list(zip(points_table["code"], points_table["name"])),
+                                  questions, extra=lambda code: {"department": department_of[code]})
+    return {
+        "period": period.label,
+        "period_info": period.as_dict(),
+        "previous_period": {**previous_period.as_dict(), "responses": int(previous.responses["count"].sum())},
+        "timezone": period.tz_name,
+        "scope": scope.as_dict(),
+        "responses": responses,
+        "questions": office["questions"],
+        "by_department": by_department,
+        "by_service_point": by_service_point,
+        "by_month": _by_month(current, period, questions),
+        "by_weekday_hour": weekday_hour_counts(period, scope),
+        "objectives": _evaluate_objectives(scope, office, by_department, by_service_point),
+    }
+
+
+def weekday_hour_counts(period: Period | str, scope: Scope | None = None) -> list[dict]:
+    """Responses per local weekday (0 = Monday) and hour, only the non-empty cells, for heat maps."""
+    period = as_period(period)
+    scope = scope or resolve_scope()
+    hours = queries.responses_by_utc_hour(period.start, period.end, scope.service_point_ids)
+    if hours.empty:
+        return []
+    local = pd.to_datetime(hours["hour_utc"], format="%Y-%m-%d %H", utc=True).dt.tz_convert(period.tz_name)
+    cells = hours.assign(weekday=local.dt.weekday, hour=local.dt.hour).groupby(["weekday", "hour"])["count"].sum()
+    return [
+        {"weekday": int(weekday), "weekday_name": WEEKDAYS[weekday], "hour": int(hour), "responses": int(count)}
+        for (weekday, hour), count in cells.items()
+    ]
+
+
+def indicators_by_month(
+    period: Period | str, department_code: str | None = None, service_point_code: str | None = None
+) -> list[dict]:
+    """Per-month indicators over a period (e.g. the last 12 months), for CSAT-by-month charts with intervals."""
+    period = as_period(period)
+    scope = resolve_scope(department_code, service_point_code)
+    questions, question_ids = queries.question_catalog()
+    counts = _fetch_counts(_boundaries([period]), scope, question_ids)
+    return _by_month(counts, period, questions)
+
+
+def comments_page(
+    period: Period | str | None = None,
+    department_code: str | None = None,
+    service_point_code: str | None = None,
+    *,
+    text: str | None = None,
+    ratings: list[int] | None = None,
+    page: int = 1,
+    per_page: int = queries.COMMENTS_PER_PAGE,
+) -> queries.CommentsPage:
+    """Comments in a scope (and optionally a period), newest first; see ``queries.comments``."""
+    scope = resolve_scope(department_code, service_point_code)
+    resolved = as_period(period) if period is not None else None
+    return queries.comments(
+        resolved.start if resolved else None,
+        resolved.end if resolved else None,
+        scope.service_point_ids,
+        text=text,
+        ratings=ratings,
+        page=page,
+        per_page=per_page,
+    )
