@@ -57,6 +57,9 @@ def register_extensions(app: Flask) -> None:
     from survey.accounts import load_user
 
     login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Zaloguj się, aby zobaczyć tę stronę.")
+    login_manager.login_message_category = "info"
     limiter.init_app(app)
     if db_url_is_sqlite(app.config["SQLALCHEMY_DATABASE_URI"]):
         from survey.sqlite import tune_sqlite
@@ -76,6 +79,12 @@ def register_blueprints(app: Flask) -> None:
     # so an unknown counter answers 404 rather than a CSRF error.
     csrf.exempt(public_bp)
     app.register_blueprint(public_bp)
+
+    from admin.auth import bp as auth_bp
+    from admin.routes import bp as admin_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
 
 
 def _wants_json() -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -64,6 +65,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
+    # A staff session ends after this long without a request (the session cookie is refreshed on each one).
+    PERMANENT_SESSION_LIFETIME: timedelta = field(
+        default_factory=lambda: timedelta(minutes=_env_int("OPINIA_SESSION_MINUTES", 8 * 60))
+    )
     RATELIMIT_STORAGE_URI: str = field(default_factory=lambda: os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     RATELIMIT_ENABLED: bool = field(default_factory=lambda: _env_bool("RATELIMIT_ENABLED", True))
     BABEL_DEFAULT_LOCALE: str = "pl"

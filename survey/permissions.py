@@ -50,3 +50,13 @@ def roles_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def can_manage(user: User) -> bool:
+    """Create, edit and deactivate departments, counters, surveys and objectives; rotate tokens."""
+    return user.is_authenticated and user.role in MANAGERS
+
+
+def can_manage_users(user: User) -> bool:
+    """Staff accounts and the audit log."""
+    return user.is_authenticated and user.role == "admin"

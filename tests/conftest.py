@@ -11,6 +11,8 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 
 from app import create_app
 from config import normalise_database_url
@@ -91,8 +93,19 @@ def db(app):
     return _db
 
 
+class FreshGlobalsClient(FlaskClient):
+    """Requests run inside the fixture's app context (sharing its database session), so they would also
+    share its ``g``; give each request an empty ``g`` as in production, or per-request caches leak between
+    requests (Flask-Login's current user, Flask-WTF's CSRF token)."""
+
+    def open(self, *args, **kwargs):
+        vars(g._get_current_object()).clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = FreshGlobalsClient
     return app.test_client()
 
 

@@ -1,0 +1,61 @@
+"""Staff login and logout. Failed logins are rate-limited per client address (Flask-Limiter)."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+
+from admin.forms import LoginForm
+from admin.services import authenticate
+from extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+FAILED_LOGIN_STATUS = 401
+
+
+def failed_login_limit() -> str:
+    return current_app.config.get("OPINIA_LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only a local path (``/admin/...``): never another host, scheme or protocol-relative ``//host``."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def after_login_target() -> str:
+    target = request.args.get("next")
+    return target if is_safe_next(target) else url_for("admin.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    failed_login_limit,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == FAILED_LOGIN_STATUS,
+    error_message=lambda: _("Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za kilka minut."),
+)
+def login():
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if form.is_submitted() else 200
+    user = authenticate(form.email.data, form.password.data)
+    if user is None:
+        form.password.errors.append(_("Nieprawidłowy adres e-mail lub hasło."))
+        return render_template("auth/login.html", form=form), FAILED_LOGIN_STATUS
+    session.permanent = True
+    login_user(user)
+    return redirect(after_login_target(), code=303)
+
+
+@bp.post("/logout")
+def logout():
+    """The global CSRF protection has already checked the token of this POST."""
+    logout_user()
+    flash(_("Wylogowano."), "info")
+    return redirect(url_for("auth.login"), code=303)
