@@ -86,6 +86,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
 
+    from api import bp as api_bp
+
+    # Scripts with a bearer token send no CSRF token; every API endpoint only reads (GET).
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -131,3 +137,10 @@ def register_commands(app: Flask) -> None:
     from survey.cli import register_commands as register_survey_commands
 
     register_survey_commands(app)
+
+    from analytics.cli import indicators_command
+    from api.cli import create_api_token_command
+    from survey.import_cli import import_responses_command
+
+    for command in (indicators_command, import_responses_command, create_api_token_command):
+        app.cli.add_command(command)

@@ -1,0 +1,30 @@
+"""``/api/v1`` endpoints: thin views that parse the query, check permissions and call ``analytics.service``."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from analytics.periods import PeriodError
+from analytics.service import ScopeError, compute_indicators
+from api.auth import api_login_required
+from api.scope import ScopeForbidden, allowed_scope
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def error(status: int, message: str):
+    return jsonify(error=message, status=status), status
+
+
+@bp.get("/indicators")
+@api_login_required
+def indicators():
+    """Indicators of ``period`` for the office, a ``department`` or a ``service_point`` (codes)."""
+    try:
+        department, service_point = allowed_scope(
+            g.api_user, request.args.get("department") or None, request.args.get("service_point") or None
+        )
+        return jsonify(compute_indicators(request.args.get("period", ""), department, service_point))
+    except ScopeForbidden as exc:
+        return error(403, str(exc))
+    except (PeriodError, ScopeError) as exc:
+        return error(400, str(exc))
