@@ -12,10 +12,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from config import PROJECT_ROOT, Config
+from config import PROJECT_ROOT, Config, engine_options
 from extensions import babel, csrf, db, limiter, login_manager, migrate
+from security import register_security
+from survey.guards import register_guards
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -26,10 +28,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(Config().as_dict())
     app.config.from_mapping(config or {})
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
+    register_security(app)
     return app
 
 
@@ -38,13 +42,21 @@ def select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang") or request.form.get("lang")
+    chosen = request.args.get("lang") or _posted_language()
     if chosen in languages:
         session["lang"] = chosen
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _posted_language() -> str | None:
+    """The form's ``lang`` field; a body over MAX_CONTENT_LENGTH has none (its 413 page needs a locale too)."""
+    try:
+        return request.form.get("lang")
+    except RequestEntityTooLarge:
+        return None
 
 
 def register_extensions(app: Flask) -> None:
@@ -79,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     # so an unknown counter answers 404 rather than a CSRF error.
     csrf.exempt(public_bp)
     app.register_blueprint(public_bp)
+    register_guards(app)
 
     from admin.auth import bp as auth_bp
     from admin.routes import bp as admin_bp
@@ -120,6 +133,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(error):
         return render_error(413, _("Przesłano za dużo danych. Skróć komentarz i spróbuj ponownie."))
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        return render_error(429, _("Z tej sieci przyszło w krótkim czasie zbyt wiele zgłoszeń. Odczekaj chwilę i spróbuj ponownie."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

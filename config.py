@@ -11,6 +11,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 DATA_DIR = PROJECT_ROOT / "data"
@@ -69,8 +70,24 @@ class Config:
     PERMANENT_SESSION_LIFETIME: timedelta = field(
         default_factory=lambda: timedelta(minutes=_env_int("OPINIA_SESSION_MINUTES", 8 * 60))
     )
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none, trust nothing).
+    OPINIA_PROXY_COUNT: int = field(default_factory=lambda: _env_int("OPINIA_PROXY_COUNT", 0))
+    # One device answers the same counter at most once per interval (signed cookie); 0 switches it off.
+    OPINIA_ANSWER_INTERVAL_MINUTES: int = field(default_factory=lambda: _env_int("OPINIA_ANSWER_INTERVAL_MINUTES", 10))
+    # Per network address (Flask-Limiter syntax); generous because an office's guest Wi-Fi is one address.
+    OPINIA_SUBMIT_RATE_LIMIT: str = field(
+        default_factory=lambda: os.environ.get("OPINIA_SUBMIT_RATE_LIMIT", "30 per minute;300 per hour")
+    )
+    OPINIA_PAGE_RATE_LIMIT: str = field(
+        default_factory=lambda: os.environ.get("OPINIA_PAGE_RATE_LIMIT", "120 per minute;2000 per hour")
+    )
     RATELIMIT_STORAGE_URI: str = field(default_factory=lambda: os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     RATELIMIT_ENABLED: bool = field(default_factory=lambda: _env_bool("RATELIMIT_ENABLED", True))
+    # Connection pool (PostgreSQL); per gunicorn worker process, so workers x (size + overflow) connections.
+    OPINIA_DB_POOL_SIZE: int = field(default_factory=lambda: _env_int("OPINIA_DB_POOL_SIZE", 5))
+    OPINIA_DB_MAX_OVERFLOW: int = field(default_factory=lambda: _env_int("OPINIA_DB_MAX_OVERFLOW", 5))
+    OPINIA_DB_POOL_TIMEOUT: int = field(default_factory=lambda: _env_int("OPINIA_DB_POOL_TIMEOUT", 10))
+    OPINIA_DB_POOL_RECYCLE: int = field(default_factory=lambda: _env_int("OPINIA_DB_POOL_RECYCLE", 1800))
     BABEL_DEFAULT_LOCALE: str = "pl"
     BABEL_DEFAULT_TIMEZONE: str = field(default_factory=lambda: os.environ.get("OPINIA_TIMEZONE", "Europe/Warsaw"))
     LANGUAGES: tuple[str, ...] = ("pl", "en")
@@ -78,3 +95,19 @@ class Config:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def engine_options(config: dict[str, Any]) -> dict[str, Any]:
+    """SQLALCHEMY_ENGINE_OPTIONS for the configured database: a bounded, checked pool for PostgreSQL.
+
+    SQLite keeps Flask-SQLAlchemy's defaults (its pragmas are set in ``survey.sqlite``).
+    """
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return {}
+    return {
+        "pool_size": config["OPINIA_DB_POOL_SIZE"],
+        "max_overflow": config["OPINIA_DB_MAX_OVERFLOW"],
+        "pool_timeout": config["OPINIA_DB_POOL_TIMEOUT"],
+        "pool_recycle": config["OPINIA_DB_POOL_RECYCLE"],
+        "pool_pre_ping": True,
+    }

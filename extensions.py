@@ -1,12 +1,13 @@
 """Flask extensions, created once here and bound to an app in ``create_app``."""
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from survey.guards import hashed_remote_address
 
 
 class Base(DeclarativeBase):
@@ -19,5 +20,5 @@ csrf = CSRFProtect()
 babel = Babel()
 
 login_manager = LoginManager()
-# Keyed by client address in memory only; the address itself is never stored with answers.
-limiter = Limiter(key_func=get_remote_address)
+# Keyed by an HMAC of the client address under a daily key (see survey.guards): no raw address is kept.
+limiter = Limiter(key_func=hashed_remote_address)

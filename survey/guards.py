@@ -1,0 +1,183 @@
+"""Guards of the public survey: one answer per device and counter per interval, a per-address rate limit,
+and a well-formedness check of posted answers. None of them keeps anything that identifies a resident.
+
+- The interval is remembered on the resident's own device only: a signed cookie listing the counters it
+  answered and when. The server stores nothing; clearing cookies lets a device answer again, which is
+  accepted (the interval stops double counting, it is not an identity check).
+- Rate limits are counted by Flask-Limiter under an HMAC of the client address with a key that changes
+  every UTC day and is never written to disk, so its storage (memory or Redis) never holds a raw address
+  and yesterday's keys cannot be linked to today's.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from datetime import datetime, timezone
+
+from flask import Flask, Response, current_app, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature, URLSafeSerializer
+
+ANSWERED_COOKIE = "opinia_answered"
+# A device rarely answers more than a handful of counters; the cookie stays small whatever happens.
+MAX_REMEMBERED_COUNTERS = 20
+DAILY_KEY_TTL_SECONDS = 2 * 24 * 3600
+
+
+# --- one answer per device and counter per interval -------------------------------------------------
+
+
+def answer_interval_seconds() -> int:
+    return max(0, int(current_app.config["OPINIA_ANSWER_INTERVAL_MINUTES"])) * 60
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="opinia-answered-counters")
+
+
+def _answered_counters() -> dict[str, float]:
+    """``{service_point_id: unix time}`` from this device's cookie; a forged or garbled cookie counts as none."""
+    raw = request.cookies.get(ANSWERED_COOKIE)
+    if not raw:
+        return {}
+    try:
+        data = _serializer().loads(raw)
+    except BadSignature:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): float(v) for k, v in data.items() if isinstance(v, (int, float))}
+
+
+def seconds_until_next_answer(service_point_id: int, channel: str = "web") -> int:
+    """0 when this device may answer the counter now, else how many seconds it still has to wait.
+
+    A kiosk is one tablet answered by one resident after another: the interval never applies to it.
+    """
+    interval = answer_interval_seconds() if channel == "web" else 0
+    answered_at = _answered_counters().get(str(service_point_id))
+    if not interval or answered_at is None:
+        return 0
+    remaining = answered_at + interval - time.time()
+    return int(remaining) + 1 if remaining > 0 else 0
+
+
+def remember_answer(response: Response, service_point_id: int, channel: str = "web") -> Response:
+    """Mark on the device's cookie that it has just answered this counter (not on a shared kiosk)."""
+    interval = answer_interval_seconds() if channel == "web" else 0
+    if not interval:
+        return response
+    now = time.time()
+    recent = {k: v for k, v in _answered_counters().items() if v + interval > now}
+    recent[str(service_point_id)] = int(now)
+    newest = dict(sorted(recent.items(), key=lambda item: item[1])[-MAX_REMEMBERED_COUNTERS:])
+    response.set_cookie(
+        ANSWERED_COOKIE,
+        _serializer().dumps(newest),
+        max_age=interval,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+def answered_recently_response(token: str, lookup, lang: str, wait_seconds: int):
+    """What a device gets inside its interval; nothing is stored either way.
+
+    Opening the survey again shows a friendly page saying the answer is already counted and when the next
+    one is possible (so nobody fills in a form in vain). A post (a second tab, a resubmitted old page) gets
+    the thank-you page: the resident's answer *is* counted, and an error would only invite retries.
+    """
+    if request.method == "POST":
+        return redirect(url_for("public.thanks", token=token, lang=lang), code=303)
+    minutes = -(-wait_seconds // 60)
+    return render_template("survey/answered_recently.html", lookup=lookup, lang=lang, minutes=minutes)
+
+
+# --- per-address rate limit without keeping addresses -----------------------------------------------
+
+_daily_keys: dict[str, bytes] = {}
+_daily_keys_lock = threading.Lock()
+
+
+def _shared_daily_key(storage_uri: str, day: str) -> bytes:
+    """One random key per day shared by all workers through Redis; it expires by itself after two days."""
+    import redis
+
+    client = redis.Redis.from_url(storage_uri)
+    name = f"opinia:ratelimit-key:{day}"
+    client.set(name, secrets.token_hex(32), nx=True, ex=DAILY_KEY_TTL_SECONDS)
+    return client.get(name)
+
+
+def daily_key() -> bytes:
+    """Today's (UTC) HMAC key: random, in memory only (shared via Redis when the limiter uses Redis)."""
+    day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    with _daily_keys_lock:
+        key = _daily_keys.get(day)
+        if key is None:
+            storage_uri = current_app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+            if storage_uri.startswith(("redis://", "rediss://")):
+                key = _shared_daily_key(storage_uri, day)
+            else:
+                key = secrets.token_bytes(32)
+            _daily_keys.clear()
+            _daily_keys[day] = key
+    return key
+
+
+def hashed_remote_address() -> str:
+    """The rate-limit key: HMAC-SHA256 of the client address under today's key (never the address)."""
+    address = (get_remote_address() or "").encode()
+    return hmac.new(daily_key(), address, hashlib.sha256).hexdigest()[:32]
+
+
+def submit_rate_limit() -> str:
+    return current_app.config["OPINIA_SUBMIT_RATE_LIMIT"]
+
+
+def page_rate_limit() -> str:
+    return current_app.config["OPINIA_PAGE_RATE_LIMIT"]
+
+
+def limit_public_blueprint(public_bp) -> None:
+    """Posting answers and opening pages of the public survey are limited per (hashed) address.
+
+    Module-level callables make repeated ``create_app`` calls register the same limits, not more.
+    """
+    from extensions import limiter
+
+    limiter.limit(submit_rate_limit, key_func=hashed_remote_address, methods=["POST"], scope="public-submit")(public_bp)
+    limiter.limit(page_rate_limit, key_func=hashed_remote_address, methods=["GET"], scope="public-page")(public_bp)
+
+
+# --- well-formed answers ----------------------------------------------------------------------------
+
+
+def malformed_submission_problem() -> str | None:
+    """Why a posted survey answer cannot be a real browser's submission, or None if it can.
+
+    A browser never sends a field twice for these forms, never sends control characters from a text box
+    (PostgreSQL refuses NUL in text), and never sends bytes that are not UTF-8 (decoded to U+FFFD).
+    """
+    for name in request.form:
+        values = request.form.getlist(name)
+        if len(values) > 1:
+            return "duplicated"
+        if _has_forbidden_characters(name) or any(_has_forbidden_characters(v) for v in values):
+            return "characters"
+    return None
+
+
+def _has_forbidden_characters(text: str) -> bool:
+    return "\ufffd" in text or any(ord(c) < 32 and c not in "\r\n\t" for c in text)
+
+
+def register_guards(app: Flask) -> None:
+    from survey.public import bp as public_bp
+
+    limit_public_blueprint(public_bp)
