@@ -93,6 +93,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     register_guards(app)
 
+    from survey.pages import register_pages
+
+    register_pages(app)
+
     from admin.auth import bp as auth_bp
     from admin.routes import bp as admin_bp
 

@@ -1,14 +1,24 @@
 """The public, anonymous survey that a counter's QR code opens. No login, no JavaScript needed."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from survey.answer_time import estimated_answer_seconds
 from survey.forms import RATING_FACES, answers_from_form, build_survey_form, unknown_fields
+from survey.guards import (
+    answered_recently_response,
+    malformed_submission_problem,
+    remember_answer,
+    seconds_until_next_answer,
+)
 from survey.services import CounterLookup, CounterStatus, find_counter, new_submission_id, store_response
 
 bp = Blueprint("public", __name__)
+
+# How long the kiosk shows its thank-you screen before the next resident's empty survey.
+KIOSK_RESET_SECONDS = 8
 
 
 def current_language() -> str:
@@ -24,14 +34,37 @@ def open_counter_or_404(token: str) -> CounterLookup:
     return lookup
 
 
+@bp.after_request
+def never_cache(response):
+    """Survey pages carry a one-time submission id and, on a kiosk, the previous resident's context:
+    no browser or proxy may keep them (this also keeps them out of the back-forward cache)."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def survey(token: str):
+    return answer_survey(token, channel="web")
+
+
+@bp.route("/k/<token>", methods=["GET", "POST"])
+def kiosk(token: str):
+    """The same survey on a tablet standing at the counter, answered by one resident after another."""
+    return answer_survey(token, channel="kiosk")
+
+
+def answer_survey(token: str, channel: str):
     lookup = open_counter_or_404(token)
     lang = current_language()
+    wait = seconds_until_next_answer(lookup.service_point.id, channel)
+    if wait:
+        return answered_recently_response(token, lookup, lang, wait)
     form = build_survey_form(lookup.version, lang)
     if request.method == "GET":
         form.submission_id.data = new_submission_id()
     else:
+        if malformed_submission_problem():
+            abort(400, description=_("Formularz zawiera nieprawidłowe dane. Odśwież stronę i spróbuj ponownie."))
         unknown = unknown_fields(set(request.form.keys()), lookup.version)
         if unknown:
             abort(400, description=_("Formularz zawiera nieznane pytania. Odśwież stronę i spróbuj ponownie."))
@@ -44,14 +77,24 @@ def survey(token: str):
                 lookup.version,
                 answers_from_form(form, lookup.version),
                 language=lang,
+                channel=channel,
                 submission_id=form.submission_id.data,
             )
-            return redirect(url_for("public.thanks", token=token, lang=lang), code=303)
+            thanks_endpoint = "public.kiosk_thanks" if channel == "kiosk" else "public.thanks"
+            thanks_page = redirect(url_for(thanks_endpoint, token=token, lang=lang), code=303)
+            return remember_answer(thanks_page, lookup.service_point.id, channel)
     status = 400 if form.errors else 200
     form.lang.data = lang
     return (
         render_template(
-            "survey/form.html", form=form, lookup=lookup, version=lookup.version, lang=lang, rating_faces=RATING_FACES
+            "survey/form.html",
+            form=form,
+            lookup=lookup,
+            version=lookup.version,
+            lang=lang,
+            rating_faces=RATING_FACES,
+            kiosk=channel == "kiosk",
+            answer_seconds=estimated_answer_seconds(lookup.version),
         ),
         status,
     )
@@ -61,3 +104,18 @@ def survey(token: str):
 def thanks(token: str):
     lookup = open_counter_or_404(token)
     return render_template("survey/thanks.html", lookup=lookup, lang=current_language())
+
+
+@bp.get("/k/<token>/dziekujemy")
+def kiosk_thanks(token: str):
+    """Thanks, then back to an empty survey in the office's default language after a few seconds.
+
+    A meta refresh rather than a script: it works with JavaScript off and under a CSP without inline
+    scripts. The fresh form gets a new submission id and is never cached (see ``never_cache``).
+    """
+    lookup = open_counter_or_404(token)
+    delay = current_app.config.get("OPINIA_KIOSK_RESET_SECONDS", KIOSK_RESET_SECONDS)
+    fresh_survey = url_for("public.kiosk", token=token, lang=current_app.config["BABEL_DEFAULT_LOCALE"])
+    return render_template(
+        "survey/kiosk_thanks.html", lookup=lookup, lang=current_language(), delay=delay, fresh_survey=fresh_survey
+    )
