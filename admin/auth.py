@@ -38,7 +38,6 @@ def after_login_target() -> str:
     failed_login_limit,
     methods=["POST"],
     deduct_when=lambda response: response.status_code == FAILED_LOGIN_STATUS,
-    error_message=lambda: _("Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za kilka minut."),
 )
 def login():
     form = LoginForm()
@@ -51,6 +50,14 @@ def login():
     session.permanent = True
     login_user(user)
     return redirect(after_login_target(), code=303)
+
+
+@bp.errorhandler(429)
+def too_many_failed_logins(error):
+    """The login page again, saying why it refuses for now (the limit counts failed attempts only)."""
+    form = LoginForm(formdata=None)
+    form.form_errors.append(_("Zbyt wiele nieudanych prób logowania. Spróbuj ponownie za kilka minut."))
+    return render_template("auth/login.html", form=form), 429
 
 
 @bp.post("/logout")

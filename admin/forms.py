@@ -3,10 +3,37 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from survey.definitions import PERIOD_KINDS
+from survey.models import COMPARATORS, INDICATORS, QUESTION_KINDS, ROLES, SCOPES
 
 EMAIL_MAX = 254
+REQUIRED = _l("To pole jest wymagane.")
+CODE_RULE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$", message=_l("Kod: litery, cyfry, „-” lub „_”, najwyżej 32 znaki."))
+SURVEY_CODE_RULE = Regexp(
+    r"^[a-z0-9][a-z0-9_-]{0,63}$", message=_l("Kod: małe litery, cyfry, „-” lub „_”, najwyżej 64 znaki.")
+)
+
+
+def required() -> InputRequired:
+    return InputRequired(message=REQUIRED)
+
+
+def length(maximum: int) -> Length:
+    return Length(max=maximum, message=_l("Najwyżej %(max)d znaków.", max=maximum))
 
 
 class LoginForm(FlaskForm):
@@ -19,5 +46,110 @@ class LoginForm(FlaskForm):
     )
 
 
-class LogoutForm(FlaskForm):
-    """Only the CSRF token: logging out is a POST so another site cannot log staff out."""
+class DepartmentForm(FlaskForm):
+    code = StringField(_l("Kod"), validators=[required(), CODE_RULE])
+    name = StringField(_l("Nazwa"), validators=[required(), length(200)])
+
+
+class ServicePointForm(FlaskForm):
+    code = StringField(_l("Kod"), validators=[required(), CODE_RULE])
+    name = StringField(_l("Nazwa stanowiska"), validators=[required(), length(200)])
+    department_id = SelectField(_l("Wydział"), coerce=int, validators=[required()])
+    location_note = StringField(_l("Gdzie jest (np. parter, sala A)"), validators=[Optional(), length(300)])
+    survey_id = SelectField(_l("Ankieta"), coerce=int)
+
+
+QUESTION_KIND_LABELS = {
+    "rating_5": _l("Ocena 1–5"),
+    "nps": _l("Polecenie 0–10 (NPS)"),
+    "yes_no": _l("Tak / nie"),
+    "single_choice": _l("Jeden wybór z listy"),
+    "text": _l("Komentarz (tekst)"),
+}
+
+
+class QuestionForm(Form):
+    """One question row of the survey editor; a row with an empty code is ignored (the spare row)."""
+
+    code = StringField(_l("Kod pytania"), validators=[Optional(), SURVEY_CODE_RULE])
+    kind = SelectField(_l("Rodzaj"), choices=[(k, QUESTION_KIND_LABELS[k]) for k in QUESTION_KINDS])
+    text_pl = TextAreaField(_l("Treść po polsku"), validators=[Optional(), length(1000)])
+    text_en = TextAreaField(_l("Treść po angielsku"), validators=[Optional(), length(1000)])
+    required = BooleanField(_l("Odpowiedź wymagana"))
+    options = TextAreaField(
+        _l("Odpowiedzi do wyboru (jedna w wierszu: wartość | po polsku | po angielsku)"),
+        validators=[Optional(), length(4000)],
+    )
+    max_length = IntegerField(
+        _l("Najdłuższy komentarz (znaki)"),
+        validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Liczba od 1 do 10000."))],
+    )
+    remove = BooleanField(_l("Usuń to pytanie"))
+
+
+class SurveyForm(FlaskForm):
+    code = StringField(_l("Kod ankiety"), validators=[required(), SURVEY_CODE_RULE])
+    title_pl = StringField(_l("Tytuł po polsku"), validators=[required(), length(300)])
+    title_en = StringField(_l("Tytuł po angielsku"), validators=[Optional(), length(300)])
+    intro_pl = TextAreaField(_l("Wstęp po polsku"), validators=[Optional(), length(2000)])
+    intro_en = TextAreaField(_l("Wstęp po angielsku"), validators=[Optional(), length(2000)])
+    questions = FieldList(FormField(QuestionForm), min_entries=1, max_entries=50)
+
+
+SCOPE_LABELS = {"office": _l("Cały urząd"), "department": _l("Wydział"), "service_point": _l("Stanowisko")}
+INDICATOR_LABELS = {
+    "csat": _l("Odsetek zadowolonych (CSAT)"),
+    "mean": _l("Średnia ocena"),
+    "nps": _l("NPS"),
+    "yes_share": _l("Odsetek odpowiedzi „tak”"),
+    "responses": _l("Liczba odpowiedzi"),
+}
+PERIOD_LABELS = {"month": _l("Miesiąc"), "quarter": _l("Kwartał"), "year": _l("Rok")}
+
+
+class ObjectiveForm(FlaskForm):
+    name = StringField(_l("Nazwa celu"), validators=[required(), length(200)])
+    scope = SelectField(_l("Zakres"), choices=[(s, SCOPE_LABELS[s]) for s in SCOPES])
+    department_id = SelectField(_l("Wydział (dla zakresu „wydział”)"), coerce=int)
+    service_point_id = SelectField(_l("Stanowisko (dla zakresu „stanowisko”)"), coerce=int)
+    indicator = SelectField(_l("Wskaźnik"), choices=[(i, INDICATOR_LABELS[i]) for i in INDICATORS])
+    question_code = StringField(
+        _l("Kod pytania (puste: pierwsze pytanie pasującego rodzaju)"), validators=[Optional(), SURVEY_CODE_RULE]
+    )
+    comparator = SelectField(_l("Warunek"), choices=[(c, c) for c in COMPARATORS])
+    target = StringField(_l("Wartość docelowa (np. 0,85)"), validators=[required()])
+    min_sample = IntegerField(
+        _l("Najmniejsza liczba odpowiedzi"),
+        default=30,
+        validators=[InputRequired(message=REQUIRED), NumberRange(min=1, max=100000, message=_l("Liczba od 1 do 100000."))],
+    )
+    period_kind = SelectField(_l("Okres"), choices=[(p, PERIOD_LABELS[p]) for p in PERIOD_KINDS], default="quarter")
+
+    def validate_target(self, field) -> None:
+        """Accepts a Polish decimal comma; the parsed value is left in ``field.number``."""
+        try:
+            field.number = float(str(field.data).replace(",", ".").strip())
+        except ValueError:
+            field.number = None
+        if field.number is None or field.number != field.number or abs(field.number) > 1e9:
+            raise ValidationError(_l("Podaj liczbę, np. 0,85."))
+
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "quality_manager": _l("Pełnomocnik ds. jakości"),
+    "department_head": _l("Kierownik wydziału"),
+}
+
+
+class UserForm(FlaskForm):
+    email = StringField(
+        _l("Adres e-mail"),
+        validators=[required(), length(EMAIL_MAX), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Podaj poprawny adres e-mail."))],
+    )
+    role = SelectField(_l("Rola"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    departments = SelectMultipleField(_l("Wydziały (dla kierownika wydziału)"), coerce=int)
+    password = PasswordField(
+        _l("Hasło (co najmniej 10 znaków)"),
+        validators=[Optional(), Length(min=10, max=200, message=_l("Hasło musi mieć od 10 do 200 znaków."))],
+    )
