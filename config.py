@@ -74,6 +74,8 @@ class Config:
     OPINIA_PROXY_COUNT: int = field(default_factory=lambda: _env_int("OPINIA_PROXY_COUNT", 0))
     # One device answers the same counter at most once per interval (signed cookie); 0 switches it off.
     OPINIA_ANSWER_INTERVAL_MINUTES: int = field(default_factory=lambda: _env_int("OPINIA_ANSWER_INTERVAL_MINUTES", 10))
+    # How long a kiosk tablet shows its thank-you screen before an empty survey for the next resident.
+    OPINIA_KIOSK_RESET_SECONDS: int = field(default_factory=lambda: _env_int("OPINIA_KIOSK_RESET_SECONDS", 8))
     # Per network address (Flask-Limiter syntax); generous because an office's guest Wi-Fi is one address.
     OPINIA_SUBMIT_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_SUBMIT_RATE_LIMIT", "30 per minute;300 per hour")

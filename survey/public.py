@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from survey.answer_time import estimated_answer_seconds
-from survey.forms import RATING_FACES, answers_from_form, build_survey_form, unknown_fields
+from survey.forms import answers_from_form, build_survey_form, unknown_fields
 from survey.guards import (
     answered_recently_response,
     malformed_submission_problem,
@@ -16,9 +16,6 @@ from survey.guards import (
 from survey.services import CounterLookup, CounterStatus, find_counter, new_submission_id, store_response
 
 bp = Blueprint("public", __name__)
-
-# How long the kiosk shows its thank-you screen before the next resident's empty survey.
-KIOSK_RESET_SECONDS = 8
 
 
 def current_language() -> str:
@@ -92,7 +89,6 @@ def answer_survey(token: str, channel: str):
             lookup=lookup,
             version=lookup.version,
             lang=lang,
-            rating_faces=RATING_FACES,
             kiosk=channel == "kiosk",
             answer_seconds=estimated_answer_seconds(lookup.version),
         ),
@@ -114,7 +110,7 @@ def kiosk_thanks(token: str):
     scripts. The fresh form gets a new submission id and is never cached (see ``never_cache``).
     """
     lookup = open_counter_or_404(token)
-    delay = current_app.config.get("OPINIA_KIOSK_RESET_SECONDS", KIOSK_RESET_SECONDS)
+    delay = current_app.config["OPINIA_KIOSK_RESET_SECONDS"]
     fresh_survey = url_for("public.kiosk", token=token, lang=current_app.config["BABEL_DEFAULT_LOCALE"])
     return render_template(
         "survey/kiosk_thanks.html", lookup=lookup, lang=current_language(), delay=delay, fresh_survey=fresh_survey

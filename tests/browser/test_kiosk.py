@@ -1,0 +1,74 @@
+"""Kiosk mode: a tablet at the counter answered by one resident after another. After a submission the
+thank-you screen returns by itself to an empty survey; nothing of the previous resident stays visible."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import KIOSK_RESET_SECONDS, screenshot
+from tests.browser.test_survey import stored_response
+
+pytestmark = pytest.mark.browser
+
+TABLET = {"width": 800, "height": 1280}
+
+
+def visible_answers(page) -> dict:
+    return page.evaluate(
+        """() => ({checked: [...document.querySelectorAll('input[type=radio]:checked')].map(i => i.id),
+                   comment: document.querySelector('textarea').value})"""
+    )
+
+
+def test_kiosk_returns_to_an_empty_survey_for_the_next_resident(open_page, live_server):
+    page = open_page(**TABLET)
+    token = live_server.token("KM-3")
+    kiosk_url = f"{live_server.url}/k/{token}"
+    page.goto(kiosk_url + "?lang=en")
+    first_submission = page.input_value("input[name=submission_id]")
+    assert page.get_attribute("form.survey", "autocomplete") == "off"
+    page.click("label[for=satisfaction-0]")
+    page.click("label[for=recommend-2]")
+    page.fill("#comment", "Queue far too long")
+    assert visible_answers(page) == {"checked": ["satisfaction-0", "recommend-2"], "comment": "Queue far too long"}
+    page.click("button.submit")
+
+    page.wait_for_url(f"**/k/{token}/dziekujemy*")
+    assert page.inner_text("h1") == "Thank you for your feedback!"
+    assert f"In {KIOSK_RESET_SECONDS} seconds the survey will return to the start" in page.inner_text("main")
+    screenshot(page, "kiosk-thanks-tablet-en.png")
+
+    # Nobody touches the tablet: it goes back by itself, in the office's default language, empty.
+    page.wait_for_url(f"**/k/{token}?lang=pl", timeout=(KIOSK_RESET_SECONDS + 5) * 1000)
+    page.wait_for_selector("form.survey")
+    assert page.get_attribute("html", "lang") == "pl"
+    assert visible_answers(page) == {"checked": [], "comment": ""}
+    next_submission = page.input_value("input[name=submission_id]")
+    assert next_submission and next_submission != first_submission
+    screenshot(page, "kiosk-survey-tablet-pl.png")
+
+    # The next resident presses Back: the previous form is fetched again (no-store), never restored.
+    page.go_back()
+    page.go_back()
+    page.wait_for_selector("form.survey")
+    assert visible_answers(page) == {"checked": [], "comment": ""}
+    assert page.input_value("input[name=submission_id]") not in (first_submission, next_submission)
+
+    language, channel, answers = stored_response(live_server, first_submission)
+    assert (language, channel) == ("en", "kiosk")
+    assert answers == {"satisfaction": 1, "recommend": 2, "comment": "Queue far too long"}
+
+
+def test_kiosk_accepts_one_resident_after_another(open_page, live_server):
+    """The per-device interval of phones never blocks the shared tablet."""
+    page = open_page(**TABLET)
+    token = live_server.token("KM-4")
+    page.goto(f"{live_server.url}/k/{token}")
+    submissions = []
+    for rating in (5, 3):
+        submissions.append(page.input_value("input[name=submission_id]"))
+        page.click(f"label[for=satisfaction-{rating - 1}]")
+        page.click("button.submit")
+        page.wait_for_url(f"**/k/{token}/dziekujemy*")
+        page.click("text=Nowa ankieta")
+        page.wait_for_selector("form.survey")
+    assert [stored_response(live_server, s)[2] for s in submissions] == [{"satisfaction": 5}, {"satisfaction": 3}]
