@@ -1,0 +1,355 @@
+"""The quarterly management-review report (ISO 9001 §9.3): what it says, as plain data, in Polish.
+
+Every number is taken from ``compute_indicators`` for the same period and scope (the trend from
+``report_data.quarterly_series``, built from the same counts and pure functions), so the report always agrees
+with the ``indicators`` command, the API and the dashboards. This module only chooses and words the content;
+``report.render`` draws it as HTML or PDF.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from flask import current_app
+
+from analytics import report_data
+from analytics.indicators import SIGNIFICANCE_LEVEL
+from analytics.objectives import INSUFFICIENT_DATA, MET, NOT_MET
+from analytics.periods import Period
+from analytics.service import as_period, compute_indicators, resolve_scope
+
+LOCALE = "pl_PL"
+DASH = "—"
+TOP_COMMENTS_PER_DEPARTMENT = 10
+DEFAULT_MIN_SAMPLE = 30
+
+STATUS_PL = {MET: "osiągnięty", NOT_MET: "nieosiągnięty", INSUFFICIENT_DATA: "za mało danych"}
+INDICATOR_PL = {
+    "csat": "CSAT (odsetek ocen 4–5)",
+    "mean": "średnia ocena (1–5)",
+    "nps": "NPS",
+    "yes_share": "odsetek odpowiedzi „tak”",
+    "responses": "liczba odpowiedzi",
+}
+SCOPE_PL = {"office": "cały urząd", "department": "wydział", "service_point": "stanowisko"}
+CHANNEL_PL = {"web": "telefon lub komputer (kod QR)", "kiosk": "tablet przy stanowisku (kiosk)", "paper": "ankieta papierowa"}
+PERIOD_KIND_PL = {"quarter": "kwartał", "month": "miesiąc", "year": "rok", "custom": "okres"}
+
+
+# ---- Polish number formatting ------------------------------------------------------------------------
+
+def pct(value: float | None, digits: int = 1) -> str:
+    """A fraction as a Polish percentage: 0.8432 -> ``84,3%``."""
+    if value is None:
+        return DASH
+    return format_decimal(value * 100, "0." + "0" * digits, locale=LOCALE) + "%"
+
+
+def decimal(value: float | None, digits: int = 2) -> str:
+    return DASH if value is None else format_decimal(value, "0." + "0" * digits, locale=LOCALE)
+
+
+def integer(value: int | None) -> str:
+    return DASH if value is None else format_decimal(value, "#,##0", locale=LOCALE)
+
+
+def signed(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return DASH
+    text = format_decimal(abs(value), "0." + "0" * digits, locale=LOCALE)
+    return ("+" if value >= 0 else "−") + text
+
+
+def points(difference: float | None) -> str:
+    """A difference of two fractions in percentage points: 0.021 -> ``+2,1 p.p.``."""
+    return DASH if difference is None else signed(difference * 100) + " p.p."
+
+
+def p_value_text(p_value: float | None) -> str:
+    if p_value is None:
+        return DASH
+    return "p < 0,001" if p_value < 0.001 else "p = " + format_decimal(p_value, "0.000", locale=LOCALE)
+
+
+def interval(low: float | None, high: float | None) -> str:
+    return DASH if low is None or high is None else f"{pct(low)}–{pct(high)}"
+
+
+def indicator_value_text(indicator: str, value: float | None) -> str:
+    if indicator in ("csat", "yes_share"):
+        return pct(value)
+    if indicator == "nps":
+        return signed(value)
+    if indicator == "mean":
+        return decimal(value)
+    return integer(None if value is None else int(value))
+
+
+def period_text(period: Period) -> str:
+    return f"{format_date(period.first_day, 'd MMMM y', locale=LOCALE)} – {format_date(period.last_day, 'd MMMM y', locale=LOCALE)}"
+
+
+# ---- the report's content ----------------------------------------------------------------------------
+
+def first_of_kind(questions: list[dict], kind: str) -> dict | None:
+    return next((q for q in questions if q["kind"] == kind), None)
+
+
+@dataclass
+class Headline:
+    """The main figures of one scope: CSAT (first rating question), NPS and the first yes/no question."""
+
+    responses: int
+    rating: dict | None
+    nps: dict | None
+    yes_no: dict | None
+
+    @classmethod
+    def of(cls, responses: int, questions: list[dict]) -> Headline:
+        return cls(responses, first_of_kind(questions, "rating_5"), first_of_kind(questions, "nps"),
+                   first_of_kind(questions, "yes_no"))
+
+
+@dataclass
+class DepartmentSection:
+    code: str
+    name: str
+    headline: Headline
+    questions: list[dict]
+    counters: list[dict]
+    trend: list[dict]
+    csat_target: float | None
+    objectives: list[dict]
+    comments: list[dict]
+    comments_total: int
+
+
+@dataclass
+class ManagementReport:
+    office_name: str
+    period: Period
+    scope: dict
+    generated_at: datetime
+    indicators: dict
+    headline: Headline
+    summary: list[str]
+    objectives: list[dict]
+    office_trend: list[dict]
+    office_csat_target: float | None
+    departments: list[DepartmentSection]
+    comments: list[dict]
+    channels: dict[str, int]
+    question_texts: dict[str, dict]
+    min_samples: list[int] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        return self.indicators["responses"] > 0
+
+    @property
+    def title(self) -> str:
+        scope = "" if self.scope["kind"] == "office" else f" – {self.scope['name']}"
+        return f"Przegląd zarządzania: zadowolenie klientów {self.period.label}{scope}"
+
+    @property
+    def generated_text(self) -> str:
+        return format_datetime(self.generated_at, "d MMMM y, HH:mm", locale=LOCALE)
+
+    @property
+    def period_text(self) -> str:
+        return period_text(self.period)
+
+    @property
+    def previous_label(self) -> str:
+        return self.indicators["previous_period"]["label"]
+
+
+def objective_reason(objective: dict) -> str:
+    """Why an objective has its status, in words (the reason matters most for ``insufficient_data``)."""
+    target = indicator_value_text(objective["indicator"], objective["target"])
+    value = indicator_value_text(objective["indicator"], objective["value"])
+    if objective["status"] == INSUFFICIENT_DATA:
+        if objective["n"] == 0:
+            return "brak odpowiedzi w tym okresie"
+        return (f"za mała próba: n = {integer(objective['n'])}, wymagane co najmniej "
+                f"{integer(objective['min_sample'])} odpowiedzi")
+    relation = "spełnia" if objective["status"] == MET else "nie spełnia"
+    return f"wartość {value} {relation} warunku {objective['comparator']} {target}"
+
+
+def describe_objectives(objectives: list[dict], scope_names: dict[tuple[str, str | None], str]) -> list[dict]:
+    return [
+        {
+            **objective,
+            "indicator_text": INDICATOR_PL.get(objective["indicator"], objective["indicator"]),
+            "scope_text": scope_names.get((objective["scope"], objective["scope_code"]), SCOPE_PL[objective["scope"]]),
+            "target_text": f"{objective['comparator']} {indicator_value_text(objective['indicator'], objective['target'])}",
+            "value_text": indicator_value_text(objective["indicator"], objective["value"]),
+            "status_text": STATUS_PL[objective["status"]],
+            "reason": objective_reason(objective),
+        }
+        for objective in objectives
+    ]
+
+
+def _csat_change_sentence(rating: dict, previous_label: str) -> str:
+    change = rating["change"]["csat"]
+    if change["previous"] is None:
+        return f"W okresie {previous_label} nie było ocen, więc nie ma z czym porównać wyniku."
+    direction = "wzrósł" if change["difference"] > 0 else "spadł" if change["difference"] < 0 else "nie zmienił się"
+    amount = "" if change["difference"] == 0 else f" o {points(change['difference']).lstrip('+−')}"
+    verdict = (
+        f"zmiana jest istotna statystycznie ({p_value_text(change['p_value'])}, test z dla dwóch proporcji, "
+        f"poziom istotności {pct(SIGNIFICANCE_LEVEL, 0)})"
+        if change["significant"]
+        else f"zmiana nie jest istotna statystycznie ({p_value_text(change['p_value'])}) i może wynikać z przypadku"
+    )
+    return f"W porównaniu z okresem {previous_label} (CSAT {pct(change['previous'])}) CSAT {direction}{amount}; {verdict}."
+
+
+def summary_sentences(indicators: dict, headline: Headline, objectives: list[dict], scope_name: str,
+                      question_texts: dict[str, dict]) -> list[str]:
+    """The summary in plain sentences; says so plainly when the period has no answers."""
+    label = indicators["period"]
+    previous = indicators["previous_period"]
+    if headline.responses == 0:
+        return [
+            f"W okresie {label} nie zebrano żadnej odpowiedzi ({scope_name}). Brak danych: wskaźników zadowolenia "
+            f"nie da się obliczyć, a celów jakości nie można ocenić.",
+            f"W poprzednim okresie ({previous['label']}) zebrano {integer(previous['responses'])} odpowiedzi.",
+        ]
+    sentences = [
+        f"W okresie {label} mieszkańcy wypełnili {integer(headline.responses)} ankiet ({scope_name}); "
+        f"w poprzednim okresie ({previous['label']}) – {integer(previous['responses'])}."
+    ]
+    rating = headline.rating
+    if rating and rating["n"]:
+        question = question_texts.get(rating["code"], {}).get("text", rating["code"])
+        sentences.append(
+            f"Zadowolonych z obsługi (ocena 4 lub 5 w pytaniu „{question}”) było {pct(rating['csat'])} "
+            f"odpowiadających (CSAT, n = {integer(rating['n'])}; 95% przedział ufności {interval(rating['csat_ci_low'], rating['csat_ci_high'])}). "
+            f"Średnia ocena wyniosła {decimal(rating['mean'])} w skali 1–5."
+        )
+        sentences.append(_csat_change_sentence(rating, previous["label"]))
+        if rating["n"] < DEFAULT_MIN_SAMPLE:
+            sentences.append(f"Próba jest mniejsza niż {DEFAULT_MIN_SAMPLE} ocen – wyniki należy traktować ostrożnie.")
+    if headline.nps and headline.nps["n"]:
+        nps = headline.nps
+        before = nps["change"]["nps"]["previous"]
+        sentences.append(
+            f"NPS wyniósł {signed(nps['nps'])} (promotorzy {pct(nps['promoters'])}, krytycy {pct(nps['detractors'])}, "
+            f"n = {integer(nps['n'])})" + (f"; w poprzednim okresie {signed(before)}." if before is not None else ".")
+        )
+    if headline.yes_no and headline.yes_no["n"]:
+        yes_no = headline.yes_no
+        question = question_texts.get(yes_no["code"], {}).get("text", yes_no["code"])
+        sentences.append(f"Na pytanie „{question}” {pct(yes_no['yes_share'])} odpowiadających odpowiedziało „tak” "
+                         f"(n = {integer(yes_no['n'])}).")
+    if objectives:
+        counts = {status: sum(o["status"] == status for o in objectives) for status in STATUS_PL}
+        sentences.append(
+            f"Z {len(objectives)} celów jakości osiągnięto {counts[MET]}, nie osiągnięto {counts[NOT_MET]}, "
+            f"a dla {counts[INSUFFICIENT_DATA]} zabrakło danych."
+        )
+    return sentences
+
+
+def trimmed_trend(series: list[dict]) -> list[dict]:
+    """Drop leading quarters without answers, keeping at least ``MIN_TREND_QUARTERS``."""
+    first = next((i for i, entry in enumerate(series) if entry["responses"]), len(series))
+    return series[min(first, len(series) - report_data.MIN_TREND_QUARTERS):]
+
+
+def csat_target(objectives: list[dict], scope: str, code: str | None) -> float | None:
+    """The target of the scope's CSAT objective, else the office's."""
+    for wanted in ((scope, code), ("office", None)):
+        for objective in objectives:
+            if objective["indicator"] == "csat" and (objective["scope"], objective["scope_code"]) == wanted:
+                return objective["target"]
+    return None
+
+
+def department_sections(indicators: dict, trend: dict, comments: list[dict], objectives: list[dict]) -> list[DepartmentSection]:
+    sections = []
+    for department in indicators["by_department"]:
+        code = department["code"]
+        counters = [p for p in indicators["by_service_point"] if p["department"] == code]
+        counter_codes = {p["code"] for p in counters}
+        own_comments = [c for c in comments if c["department"] == code]
+        sections.append(DepartmentSection(
+            code=code,
+            name=department["name"],
+            headline=Headline.of(department["responses"], department["questions"]),
+            questions=department["questions"],
+            counters=[{**p, "headline": Headline.of(p["responses"], p["questions"])} for p in counters],
+            trend=trimmed_trend(trend["departments"].get(code, [])) if code in trend["departments"] else [],
+            csat_target=csat_target(objectives, "department", code),
+            objectives=[o for o in objectives if (o["scope"] == "department" and o["scope_code"] == code)
+                        or (o["scope"] == "service_point" and o["scope_code"] in counter_codes)],
+            comments=own_comments[:TOP_COMMENTS_PER_DEPARTMENT],
+            comments_total=sum(c["count"] for c in own_comments),
+        ))
+    return sections
+
+
+def _scope_names(indicators: dict, office_name: str) -> dict[tuple[str, str | None], str]:
+    names: dict[tuple[str, str | None], str] = {("office", None): f"cały urząd ({office_name})"}
+    names |= {("department", d["code"]): f"{d['name']} ({d['code']})" for d in indicators["by_department"]}
+    names |= {("service_point", p["code"]): f"{p['name']} ({p['code']})" for p in indicators["by_service_point"]}
+    return names
+
+
+Progress = Callable[[str], None]
+
+
+def build_report(period: Period | str, department_code: str | None = None, progress: Progress = lambda step: None,
+                 now: datetime | None = None) -> ManagementReport:
+    """Everything the report shows for a period and scope (the office, or one department).
+
+    Raises ``PeriodError`` / ``ScopeError`` (``ValueError``) for an unknown period or department.
+    """
+    period = as_period(period)
+    office_name = current_app.config["OPINIA_OFFICE_NAME"]
+    progress("wskaźniki okresu")
+    indicators = compute_indicators(period, department_code)
+    scope = resolve_scope(department_code)
+    progress("trend kwartalny")
+    trend = report_data.quarterly_series(report_data.trend_quarters(period), scope)
+    progress("komentarze mieszkańców")
+    comments = report_data.grouped_comments(period, scope)
+    channels = report_data.channel_counts(period, scope)
+    texts = report_data.question_texts()
+
+    objectives = describe_objectives(indicators["objectives"], _scope_names(indicators, office_name))
+    headline = Headline.of(indicators["responses"], indicators["questions"])
+    scope_name = "cały urząd" if scope.kind == "office" else f"{scope.name}"
+    generated_at = (now or datetime.now(timezone.utc)).astimezone(period.tz)
+    return ManagementReport(
+        office_name=office_name,
+        period=period,
+        scope=indicators["scope"],
+        generated_at=generated_at,
+        indicators=indicators,
+        headline=headline,
+        summary=summary_sentences(indicators, headline, objectives, scope_name, texts),
+        objectives=objectives,
+        office_trend=trimmed_trend(trend["office"]),
+        office_csat_target=csat_target(objectives, "department" if department_code else "office", department_code),
+        departments=department_sections(indicators, trend, comments, objectives),
+        comments=comments,
+        channels=channels,
+        question_texts=texts,
+        min_samples=sorted({o["min_sample"] for o in objectives} | {DEFAULT_MIN_SAMPLE}),
+    )
+
+
+def answer_counts(question: dict, texts: dict) -> list[tuple[str, int]]:
+    """How many answers each value of a question got, labelled in Polish (for the data appendix)."""
+    if question["kind"] == "yes_no":
+        return [("tak", question["yes"]), ("nie", question["no"])]
+    counts = question.get("distribution") or question.get("counts") or {}
+    labels = texts.get("options", {})
+    return [(labels.get(value, value), count) for value, count in counts.items()]

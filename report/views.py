@@ -1,0 +1,92 @@
+"""Staff downloads under ``/reports``: the management-review report (PDF, HTML) and the raw data (CSV, XLSX).
+
+Admins and the quality manager may download any scope; a department head only their own departments
+(``api.scope.allowed_scope``, built on ``survey.permissions``).
+"""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+
+from analytics.periods import PeriodError, current_period
+from analytics.service import ScopeError, office_timezone
+from api.scope import ScopeForbidden, allowed_scope
+from report.services import (
+    EXPORT_FORMATS,
+    MEDIA_TYPES,
+    REPORT_FORMATS,
+    download_name,
+    export_target,
+    management_report,
+    write_export,
+)
+from survey.permissions import sees_whole_office, visible_departments
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def default_report_period() -> str:
+    """The last finished quarter: the one a management review usually looks at."""
+    return current_period("quarter", office_timezone()).previous().label
+
+
+def requested_scope() -> tuple[str, str | None]:
+    """``(period text, department code)`` from the query string, checked against what the user may see."""
+    period = request.args.get("period", "").strip()
+    if not period:
+        abort(400, "Podaj okres, np. ?period=2026-Q3.")
+    try:
+        department, _service_point = allowed_scope(current_user, request.args.get("department") or None, None)
+    except ScopeForbidden:
+        abort(403, "Możesz pobierać tylko raporty swoich wydziałów.")
+    except ScopeError as exc:
+        abort(400, str(exc))
+    return period, department
+
+
+def download(content: bytes, output_format: str, filename: str) -> Response:
+    response = Response(content, mimetype=MEDIA_TYPES[output_format])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template(
+        "report/index.html",
+        departments=visible_departments(current_user),
+        whole_office=sees_whole_office(current_user),
+        default_period=default_report_period(),
+    )
+
+
+@bp.get("/management-review.<output_format>")
+@login_required
+def management_review(output_format: str):
+    if output_format not in REPORT_FORMATS:
+        abort(404)
+    period, department = requested_scope()
+    try:
+        content = management_report(period, department, output_format)
+    except (PeriodError, ScopeError) as exc:
+        abort(400, str(exc))
+    return download(content, output_format, download_name("przeglad-zarzadzania", period, department, output_format))
+
+
+@bp.get("/responses.<output_format>")
+@login_required
+def responses(output_format: str):
+    if output_format not in EXPORT_FORMATS:
+        abort(404)
+    period, department = requested_scope()
+    try:
+        target = export_target(period, department)
+    except (PeriodError, ScopeError) as exc:
+        abort(400, str(exc))
+    stream = io.BytesIO()
+    write_export(stream, target, output_format)
+    return download(stream.getvalue(), output_format, download_name("odpowiedzi", target.period, department, output_format))
