@@ -109,6 +109,14 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
 
+    from dashboard import bp as dashboard_bp
+
+    app.register_blueprint(dashboard_bp)
+
+    from report.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -165,3 +173,7 @@ def register_commands(app: Flask) -> None:
 
     for command in (indicators_command, import_responses_command, create_api_token_command):
         app.cli.add_command(command)
+
+    from report.cli import register_commands as register_report_commands
+
+    register_report_commands(app)
