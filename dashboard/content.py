@@ -1,0 +1,411 @@
+"""What a dashboard shows, built from ``analytics.service`` results: tiles, tables and figures.
+
+Every number comes from the analytics package (``compute_indicators``, ``indicators_by_month``,
+``comments_page``); this module only picks, labels and arranges them. A table is one structure used for the
+HTML page and for its CSV download, so the two always hold the same numbers.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from flask_babel import gettext as _
+
+from analytics import charts, queries
+from analytics.dashboard_data import question_labels, trend_period
+from analytics.service import comments_page, compute_indicators, indicators_by_month
+from dashboard.filters import Filters, local_today
+
+DEFAULT_MIN_SAMPLE = 30
+CSV_COMMENTS_BATCH = queries.MAX_COMMENTS_PER_PAGE
+FIRST_OF_KIND = ("rating_5", "nps", "yes_no")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text | int | percent | number | nps | pp | signed | flag | datetime
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    columns: list[Column]
+    rows: list[dict]
+    sortable: bool = False
+
+    def csv_header(self) -> list[str]:
+        return [c.key for c in self.columns]
+
+    def csv_rows(self) -> Iterator[list]:
+        for row in self.rows:
+            yield [_csv_value(row.get(c.key), c.kind) for c in self.columns]
+
+
+def _csv_value(value, kind: str):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return round(value, 6)
+    if kind == "flag":
+        return int(bool(value))
+    return value
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    description: str
+    figure_json: str
+    table: Table
+
+
+@dataclass
+class Tile:
+    key: str
+    label: str
+    value: float | int | None
+    kind: str  # int | percent | number | nps
+    n: int
+    thin: bool
+    low: float | None = None
+    high: float | None = None
+    change: float | None = None
+    change_kind: str = "pp"
+    significant: bool | None = None
+    p_value: float | None = None
+
+
+@dataclass
+class Dashboard:
+    scope: dict
+    filters: Filters
+    indicators: dict
+    min_sample: int
+    target: float | None
+    tiles: list[Tile]
+    objectives: list[dict]
+    tables: dict[str, Table] = field(default_factory=dict)
+    charts: list[Chart] = field(default_factory=list)
+    comments: queries.CommentsPage | None = None
+
+    @property
+    def has_answers(self) -> bool:
+        return self.indicators["responses"] > 0
+
+    @property
+    def previous_label(self) -> str:
+        return self.indicators["previous_period"]["label"]
+
+
+# ---- helpers ------------------------------------------------------------------------------------------
+
+
+def first_question(questions: list[dict], kind: str) -> dict | None:
+    return next((q for q in questions if q["kind"] == kind), None)
+
+
+def _csat_target(objectives: list, scope: dict) -> tuple[float | None, int]:
+    """The CSAT objective that applies here (the scope's own, else its department's, else the office's)."""
+    candidates = [o for o in objectives if o.indicator == "csat"]
+    preference = [(scope["kind"], scope["code"]), ("department", scope.get("department_code")), ("office", None)]
+    for kind, code in preference:
+        for spec in candidates:
+            if spec.scope == kind and spec.scope_code == code:
+                return spec.target, spec.min_sample
+    return None, DEFAULT_MIN_SAMPLE
+
+
+def _weekday_names() -> list[str]:
+    return [_("pon."), _("wt."), _("śr."), _("czw."), _("pt."), _("sob."), _("niedz.")]
+
+
+def chart_labels() -> dict[str, str]:
+    return {
+        "csat": _("CSAT"),
+        "ci": _("przedział ufności 95%"),
+        "target": _("cel"),
+        "month": _("miesiąc"),
+        "responses": _("odpowiedzi"),
+        "not_conclusive": _("za mało odpowiedzi – wynik niekonkluzywny"),
+        "rating": _("ocena"),
+        "answers": _("liczba odpowiedzi"),
+        "share": _("udział"),
+        "promoters": _("promotorzy (9–10)"),
+        "passives": _("neutralni (7–8)"),
+        "detractors": _("krytycy (0–6)"),
+        "weekday": _("dzień tygodnia"),
+        "hour": _("godzina"),
+        "service_point": _("stanowisko"),
+    }
+
+
+# ---- tiles --------------------------------------------------------------------------------------------
+
+
+def headline_tiles(indicators: dict, min_sample: int) -> list[Tile]:
+    previous_responses = indicators["previous_period"]["responses"]
+    responses = indicators["responses"]
+    tiles = [Tile("responses", _("Odpowiedzi"), responses, "int", responses, False,
+                  change=responses - previous_responses, change_kind="signed")]
+    questions = indicators["questions"]
+    if rating := first_question(questions, "rating_5"):
+        csat_change = rating["change"]["csat"]
+        tiles.append(Tile("csat", _("CSAT (oceny 4–5)"), rating["csat"], "percent", rating["n"], rating["n"] < min_sample,
+                          rating["csat_ci_low"], rating["csat_ci_high"], csat_change["difference"], "pp",
+                          csat_change["significant"], csat_change["p_value"]))
+        tiles.append(Tile("mean", _("Średnia ocena (1–5)"), rating["mean"], "number", rating["n"], rating["n"] < min_sample,
+                          change=rating["change"]["mean"]["difference"], change_kind="number"))
+    if nps := first_question(questions, "nps"):
+        tiles.append(Tile("nps", _("NPS"), nps["nps"], "nps", nps["n"], nps["n"] < min_sample,
+                          change=nps["change"]["nps"]["difference"], change_kind="nps"))
+    if yes_no := first_question(questions, "yes_no"):
+        change = yes_no["change"]["yes_share"]
+        tiles.append(Tile("yes_share", _("Odpowiedzi „tak”"), yes_no["yes_share"], "percent", yes_no["n"],
+                          yes_no["n"] < min_sample, yes_no["yes_share_ci_low"], yes_no["yes_share_ci_high"],
+                          change["difference"], "pp", change["significant"], change["p_value"]))
+    return tiles
+
+
+# ---- tables -------------------------------------------------------------------------------------------
+
+
+def _scope_row(entry: dict, min_sample: int) -> dict:
+    questions = entry["questions"]
+    rating = first_question(questions, "rating_5") or {}
+    nps = first_question(questions, "nps") or {}
+    yes_no = first_question(questions, "yes_no") or {}
+    csat_change = rating.get("change", {}).get("csat", {})
+    return {
+        "code": entry["code"],
+        "name": entry["name"],
+        "responses": entry["responses"],
+        "n": rating.get("n", 0),
+        "csat": rating.get("csat"),
+        "csat_ci_low": rating.get("csat_ci_low"),
+        "csat_ci_high": rating.get("csat_ci_high"),
+        "mean": rating.get("mean"),
+        "nps": nps.get("nps"),
+        "yes_share": yes_no.get("yes_share"),
+        "csat_change": csat_change.get("difference"),
+        "csat_change_significant": csat_change.get("significant"),
+        "_thin": rating.get("n", 0) < min_sample,
+    }
+
+
+def _sorted_rows(rows: list[dict], filters: Filters) -> list[dict]:
+    """Sorted by the chosen column; rows without a value always last, whatever the direction."""
+    key = filters.sort
+    if key == "name":
+        return sorted(rows, key=lambda r: r["name"].casefold(), reverse=filters.descending)
+    present = [r for r in rows if r.get(key) is not None]
+    missing = [r for r in rows if r.get(key) is None]
+    return sorted(present, key=lambda r: r[key], reverse=filters.descending) + missing
+
+
+def scope_table(key: str, caption: str, entries: list[dict], filters: Filters, min_sample: int) -> Table:
+    columns = [
+        Column("code", _("Kod")),
+        Column("name", _("Nazwa")),
+        Column("responses", _("Odpowiedzi"), "int"),
+        Column("csat", _("CSAT"), "percent"),
+        Column("csat_ci_low", _("CSAT – dolna granica 95%"), "percent"),
+        Column("csat_ci_high", _("CSAT – górna granica 95%"), "percent"),
+        Column("mean", _("Średnia ocena"), "number"),
+        Column("nps", _("NPS"), "nps"),
+        Column("yes_share", _("Odpowiedzi „tak”"), "percent"),
+    ]
+    if filters.compare:
+        columns += [Column("csat_change", _("Zmiana CSAT (pp)"), "pp"),
+                    Column("csat_change_significant", _("Zmiana istotna"), "flag")]
+    rows = _sorted_rows([_scope_row(e, min_sample) for e in entries], filters)
+    return Table(key, caption, columns, rows, sortable=True)
+
+
+def months_table(months: list[dict], min_sample: int) -> Table:
+    rows = []
+    for month in months:
+        rating = first_question(month["questions"], "rating_5") or {}
+        n = rating.get("n", 0)
+        rows.append({
+            "month": month["month"], "responses": month["responses"], "n": n, "csat": rating.get("csat"),
+            "csat_ci_low": rating.get("csat_ci_low"), "csat_ci_high": rating.get("csat_ci_high"),
+            "mean": rating.get("mean"), "conclusive": n >= min_sample, "_thin": n < min_sample,
+        })
+    columns = [Column("month", _("Miesiąc")), Column("responses", _("Odpowiedzi"), "int"),
+               Column("n", _("Oceny"), "int"), Column("csat", _("CSAT"), "percent"),
+               Column("csat_ci_low", _("dolna granica 95%"), "percent"),
+               Column("csat_ci_high", _("górna granica 95%"), "percent"),
+               Column("mean", _("Średnia ocena"), "number"), Column("conclusive", _("Wynik konkluzywny"), "flag")]
+    return Table("months", _("CSAT w kolejnych miesiącach"), columns, rows)
+
+
+def distribution_table(key: str, caption: str, question: dict) -> Table:
+    total = question["n"]
+    rows = [{"rating": int(value), "count": count, "share": count / total if total else None}
+            for value, count in question["distribution"].items()]
+    columns = [Column("rating", _("Ocena"), "int"), Column("count", _("Liczba"), "int"), Column("share", _("Udział"), "percent")]
+    return Table(key, caption, columns, rows)
+
+
+def nps_table(key: str, caption: str, question: dict) -> Table:
+    rows = [
+        {"group": _("krytycy (0–6)"), "count": question["detractors_count"], "share": question["detractors"]},
+        {"group": _("neutralni (7–8)"), "count": question["passives_count"], "share": question["passives"]},
+        {"group": _("promotorzy (9–10)"), "count": question["promoters_count"], "share": question["promoters"]},
+        {"group": _("NPS"), "count": question["n"], "share": None, "nps": question["nps"]},
+    ]
+    columns = [Column("group", _("Grupa")), Column("count", _("Liczba"), "int"), Column("share", _("Udział"), "percent"),
+               Column("nps", _("NPS"), "nps")]
+    return Table(key, caption, columns, rows)
+
+
+def choice_table(key: str, caption: str, counts: dict, option_labels: dict, compare_shares: dict | None) -> Table:
+    total = sum(counts.values())
+    rows = [{"option": option_labels.get(value, value), "value": value, "count": count,
+             "share": count / total if total else None,
+             "share_change": (compare_shares or {}).get(value)} for value, count in counts.items()]
+    columns = [Column("option", _("Odpowiedź")), Column("count", _("Liczba"), "int"), Column("share", _("Udział"), "percent")]
+    if compare_shares is not None:
+        columns.append(Column("share_change", _("Zmiana udziału (pp)"), "pp"))
+    return Table(key, caption, columns, rows)
+
+
+def heatmap_table(cells: pd.DataFrame) -> Table:
+    matrix = charts.weekday_hour_matrix(cells)
+    names = _weekday_names()
+    columns = [Column("weekday", _("Dzień"))] + [Column(f"h{h:02d}", f"{h:02d}:00", "int") for h in matrix.columns]
+    rows = [{"weekday": names[day], **{f"h{h:02d}": int(matrix.loc[day, h]) for h in matrix.columns}}
+            for day in matrix.index]
+    return Table("weekday_hour", _("Odpowiedzi według dnia tygodnia i godziny"), columns, rows)
+
+
+def comments_table(items: list[dict], tz_name: str) -> Table:
+    tz = ZoneInfo(tz_name)
+    rows = [{
+        "submitted_at": datetime.fromisoformat(item["submitted_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        "service_point": item["service_point"], "rating": item["rating"], "text": item["text"],
+    } for item in items]
+    columns = [Column("submitted_at", _("Data")), Column("service_point", _("Stanowisko")),
+               Column("rating", _("Ocena"), "int"), Column("text", _("Komentarz"))]
+    return Table("comments", _("Komentarze"), columns, rows)
+
+
+# ---- charts -------------------------------------------------------------------------------------------
+
+
+def _question_charts(questions: list[dict], texts: dict, filters: Filters) -> list[Chart]:
+    labels = chart_labels()
+    result = []
+    for question in questions:
+        code, kind = question["code"], question["kind"]
+        title = texts.get(code, {}).get("text", code)
+        options = texts.get(code, {}).get("options", {})
+        if kind == "rating_5":
+            table = distribution_table(f"q_{code}", title, question)
+            figure = charts.rating_distribution_figure(question["distribution"], labels=labels)
+            description = _("Rozkład ocen od 1 do 5.")
+        elif kind == "nps":
+            table = nps_table(f"q_{code}", title, question)
+            figure = charts.nps_split_figure(question["promoters_count"], question["passives_count"],
+                                             question["detractors_count"], labels=labels)
+            description = _("Podział odpowiedzi na krytyków, neutralnych i promotorów.")
+        elif kind in ("yes_no", "single_choice"):
+            counts = {"1": question["yes"], "0": question["no"]} if kind == "yes_no" else question["counts"]
+            option_labels = {"1": _("tak"), "0": _("nie")} if kind == "yes_no" else options
+            compare = None
+            if filters.compare:
+                compare = ({"1": question["change"]["yes_share"]["difference"]} if kind == "yes_no"
+                           else question["change"]["shares"])
+            table = choice_table(f"q_{code}", title, counts, option_labels, compare)
+            figure = charts.choice_figure(counts, option_labels, labels=labels)
+            description = _("Liczba odpowiedzi na każdą z możliwości.")
+        else:
+            continue
+        result.append(Chart(f"q_{code}", title, description, charts.figure_json(figure), table))
+    return result
+
+
+def _trend_chart(months: list[dict], target: float | None, min_sample: int) -> Chart:
+    table = months_table(months, min_sample)
+    frame = pd.DataFrame(table.rows, columns=["month", "n", "csat", "csat_ci_low", "csat_ci_high"])
+    figure = charts.csat_by_month_figure(frame, target=target, min_sample=min_sample, labels=chart_labels())
+    description = _("Linia: CSAT w miesiącu; pasmo: przedział ufności 95%; linia przerywana: cel. "
+                    "Puste kółko: za mało odpowiedzi, wynik niekonkluzywny.")
+    return Chart("months", table.caption, description, charts.figure_json(figure), table)
+
+
+def _points_chart(table: Table, target: float | None, min_sample: int) -> Chart:
+    frame = pd.DataFrame(sorted(table.rows, key=lambda r: r["code"]),
+                         columns=["code", "name", "n", "csat", "csat_ci_low", "csat_ci_high"])
+    figure = charts.service_point_bar_figure(frame, target=target, min_sample=min_sample, labels=chart_labels())
+    description = _("CSAT każdego stanowiska z przedziałem ufności 95%; jasny słupek: za mało odpowiedzi.")
+    return Chart("service_points", _("CSAT według stanowisk"), description, charts.figure_json(figure), table)
+
+
+def _heatmap_chart(cells: list[dict]) -> Chart:
+    frame = pd.DataFrame(cells, columns=["weekday", "hour", "responses"])
+    table = heatmap_table(frame)
+    figure = charts.weekday_hour_heatmap_figure(frame, _weekday_names(), labels=chart_labels())
+    description = _("Liczba odpowiedzi w każdej godzinie każdego dnia tygodnia (czas urzędu).")
+    return Chart("weekday_hour", table.caption, description, charts.figure_json(figure), table)
+
+
+# ---- the dashboards -----------------------------------------------------------------------------------
+
+
+def _base(filters: Filters, department_code: str | None, service_point_code: str | None) -> Dashboard:
+    indicators = compute_indicators(filters.period, department_code, service_point_code)
+    scope = {**indicators["scope"], "department_code": department_code}
+    target, min_sample = _csat_target(queries.active_objectives(), scope)
+    return Dashboard(scope, filters, indicators, min_sample, target,
+                     headline_tiles(indicators, min_sample), indicators["objectives"])
+
+
+def office_dashboard(filters: Filters) -> Dashboard:
+    dashboard = _base(filters, None, None)
+    dashboard.tables["departments"] = scope_table(
+        "departments", _("Wydziały"), dashboard.indicators["by_department"], filters, dashboard.min_sample)
+    return dashboard
+
+
+def scope_dashboard(filters: Filters, lang: str, department_code: str | None = None,
+                    service_point_code: str | None = None) -> Dashboard:
+    """A department's or a counter's dashboard: the office's parts plus charts and comments."""
+    dashboard = _base(filters, department_code, service_point_code)
+    indicators, min_sample, target = dashboard.indicators, dashboard.min_sample, dashboard.target
+    if service_point_code is None:
+        points = scope_table("service_points", _("Stanowiska"), indicators["by_service_point"], filters, min_sample)
+        dashboard.tables["service_points"] = points
+        dashboard.charts.append(_points_chart(points, target, min_sample))
+    trend = trend_period(filters.period, local_today(filters.period.tz_name))
+    dashboard.charts.insert(0, _trend_chart(indicators_by_month(trend, department_code, service_point_code),
+                                            target, min_sample))
+    dashboard.charts += _question_charts(indicators["questions"], question_labels(lang), filters)
+    dashboard.charts.append(_heatmap_chart(indicators["by_weekday_hour"]))
+    for chart in dashboard.charts:
+        dashboard.tables[chart.table.key] = chart.table
+    dashboard.comments = comments_page(filters.period, department_code, service_point_code, text=filters.query or None,
+                                       ratings=list(filters.ratings) or None, page=filters.page)
+    dashboard.tables["comments"] = comments_table(dashboard.comments.items, filters.period.tz_name)
+    return dashboard
+
+
+def all_comments_table(filters: Filters, department_code: str | None, service_point_code: str | None) -> Table:
+    """Every comment matching the filters (all pages), for the CSV download."""
+    items: list[dict] = []
+    page = 1
+    while True:
+        batch = comments_page(filters.period, department_code, service_point_code, text=filters.query or None,
+                              ratings=list(filters.ratings) or None, page=page, per_page=CSV_COMMENTS_BATCH)
+        items += batch.items
+        if page >= batch.pages:
+            break
+        page += 1
+    return comments_table(items, filters.period.tz_name)

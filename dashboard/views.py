@@ -1,0 +1,166 @@
+"""``/dashboard``: thin views that parse the filters, check ``survey.permissions``, build and render.
+
+- ``/dashboard``: the office overview (admin, quality manager); a department head is sent to their
+  department's dashboard (or picks one, when they head several);
+- ``/dashboard/department/<code>`` and ``/dashboard/service-point/<code>``: one scope, with charts;
+- ``.../csv/<table>.csv``: every table of a page as CSV, under the same permission check as the page;
+- ``/dashboard/plotly.min.js``: Plotly's JavaScript from the installed ``plotly`` package (no CDN).
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import plotly
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from analytics.exports import safe_csv_value
+from analytics.periods import Period
+from dashboard.content import Dashboard, Table, all_comments_table, office_dashboard, scope_dashboard
+from dashboard.filters import SORT_KEYS, FilterError, Filters, parse_filters, period_choices
+from dashboard.formatting import register_formatting
+from extensions import db
+from survey.models import Department, ServicePoint
+from survey.permissions import can_see_department, can_see_service_point, sees_whole_office, visible_departments
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_MAX_AGE = 365 * 24 * 3600
+
+
+@bp.record_once
+def _setup(state) -> None:
+    register_formatting(state.app)
+    state.app.jinja_env.globals.update(
+        plotly_version=plotly.__version__, dashboard_sort_keys=SORT_KEYS, sees_whole_office=sees_whole_office
+    )
+
+
+def _filters() -> Filters:
+    try:
+        return parse_filters(request.args, current_app.config["OPINIA_TIMEZONE"])
+    except FilterError as exc:
+        abort(400, description=str(exc))
+
+
+def _department_or_refuse(code: str) -> Department:
+    """404 for an unknown code, 403 for a department the user may not see (a head never learns which codes exist)."""
+    department = db.session.scalar(sa.select(Department).where(Department.code == code))
+    if department is None:
+        abort(404 if sees_whole_office(current_user) else 403)
+    if not can_see_department(current_user, department):
+        abort(403)
+    return department
+
+
+def _service_point_or_refuse(code: str) -> ServicePoint:
+    point = db.session.scalar(sa.select(ServicePoint).where(ServicePoint.code == code))
+    if point is None:
+        abort(404 if sees_whole_office(current_user) else 403)
+    if not can_see_service_point(current_user, point):
+        abort(403)
+    return point
+
+
+def _render(template: str, dashboard: Dashboard, **context):
+    return render_template(
+        template,
+        dashboard=dashboard,
+        filters=dashboard.filters,
+        period_choices=period_choices(current_app.config["OPINIA_TIMEZONE"]),
+        **context,
+    )
+
+
+@bp.get("/")
+@login_required
+def office():
+    if not sees_whole_office(current_user):
+        departments = visible_departments(current_user)
+        if len(departments) == 1:
+            return redirect(url_for(".department", code=departments[0].code, **request.args.to_dict(flat=False)))
+        return render_template("dashboard/choose.html", departments=departments)
+    return _render("dashboard/office.html", office_dashboard(_filters()))
+
+
+@bp.get("/department/<code>")
+@login_required
+def department(code: str):
+    department = _department_or_refuse(code)
+    dashboard = scope_dashboard(_filters(), get_locale().language, department.code)
+    return _render("dashboard/scope.html", dashboard, department=department, service_point=None)
+
+
+@bp.get("/service-point/<code>")
+@login_required
+def service_point(code: str):
+    point = _service_point_or_refuse(code)
+    dashboard = scope_dashboard(_filters(), get_locale().language, point.department.code, point.code)
+    return _render("dashboard/scope.html", dashboard, department=point.department, service_point=point)
+
+
+# ---- CSV downloads ------------------------------------------------------------------------------------
+
+
+def _csv_response(table: Table, period: Period, scope_name: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.csv_header())
+    for row in table.csv_rows():
+        writer.writerow([safe_csv_value(value) for value in row])
+    filename = f"opinia-{scope_name}-{table.key}-{period.label}.csv".replace("..", "_").replace("/", "_")
+    return Response(
+        "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet programs read the Polish letters as UTF-8
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _table_or_404(dashboard: Dashboard, table: str) -> Table:
+    if table not in dashboard.tables:
+        abort(404)
+    return dashboard.tables[table]
+
+
+@bp.get("/csv/<table>.csv")
+@login_required
+def office_csv(table: str):
+    if not sees_whole_office(current_user):
+        abort(403)
+    filters = _filters()
+    return _csv_response(_table_or_404(office_dashboard(filters), table), filters.period, "urzad")
+
+
+@bp.get("/department/<code>/csv/<table>.csv")
+@login_required
+def department_csv(code: str, table: str):
+    department = _department_or_refuse(code)
+    filters = _filters()
+    if table == "comments":
+        return _csv_response(all_comments_table(filters, department.code, None), filters.period, department.code)
+    dashboard = scope_dashboard(filters, get_locale().language, department.code)
+    return _csv_response(_table_or_404(dashboard, table), filters.period, department.code)
+
+
+@bp.get("/service-point/<code>/csv/<table>.csv")
+@login_required
+def service_point_csv(code: str, table: str):
+    point = _service_point_or_refuse(code)
+    filters = _filters()
+    if table == "comments":
+        return _csv_response(all_comments_table(filters, point.department.code, point.code), filters.period, point.code)
+    dashboard = scope_dashboard(filters, get_locale().language, point.department.code, point.code)
+    return _csv_response(_table_or_404(dashboard, table), filters.period, point.code)
+
+
+@bp.get("/plotly.min.js")
+def plotly_js():
+    """Plotly's JavaScript as shipped with the installed Python package; cached for a year per version."""
+    response = send_file(PLOTLY_JS, mimetype="text/javascript", max_age=PLOTLY_MAX_AGE)
+    response.cache_control.public = True
+    return response
