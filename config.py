@@ -66,6 +66,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
+    # Flask-Login's "remember me" cookie (if ever used) follows the session cookie's rules.
+    REMEMBER_COOKIE_HTTPONLY: bool = True
+    REMEMBER_COOKIE_SAMESITE: str = "Lax"
+    REMEMBER_COOKIE_SECURE: bool = field(default_factory=lambda: _env_bool("SESSION_COOKIE_SECURE", False))
     # A staff session ends after this long without a request (the session cookie is refreshed on each one).
     PERMANENT_SESSION_LIFETIME: timedelta = field(
         default_factory=lambda: timedelta(minutes=_env_int("OPINIA_SESSION_MINUTES", 8 * 60))

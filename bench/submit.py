@@ -1,0 +1,441 @@
+"""Submission benchmark: Opinia's public survey under concurrent residents, against two baselines.
+
+    .venv/bin/python bench/submit.py [--backend sqlite|postgresql|both] [--clients 50] [--seconds 12]
+
+For each database it prepares a fresh Opinia database (migrations, the demo office and survey), then starts
+gunicorn on loopback with ``gunicorn.conf.py`` three times, with the same settings and the same database:
+
+1. ``hello``  — a hello-world route (``bench/baseline_app.py``): requests/s of gunicorn + Flask alone;
+2. ``raw-SQL`` — the same survey loop in a minimal Flask app storing the response with raw SQL (no forms, no
+   ORM, no CSRF; ``bench/baseline_app.py``);
+3. ``opinia`` — the real app (``app:create_app()``).
+
+Each of N concurrent clients (asyncio + aiohttp) repeats, for a fixed time: load the survey form of a counter,
+read its CSRF token and one-time submission id, post a real, random, valid answer (no redirect following) —
+as a *new device* every time (cookies cleared), so the per-device interval never refuses a simulated
+resident. The per-address rate limit stays switched on but set far above the load (every client comes from
+127.0.0.1), so its cost is measured without it refusing anything. After each run the number of responses in
+the database must equal the number of posts answered with the thank-you redirect.
+
+Printed: submissions/s (one submission = form GET + answer POST), requests/s, p50/p99 latency of the POST and
+of the GET, client CPU share, and the ratios against both baselines measured in the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+OPINIA_APP = "app:create_app()"
+BASELINE_APP = "bench.baseline_app:create_baseline_app()"
+DEFAULT_PG_URL = os.environ.get("OPINIA_BENCH_PG_URL", "postgresql://postgres@127.0.0.1/test")
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+SUBMISSION_RE = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
+# Every simulated client posts from 127.0.0.1: limits far above the load keep the limiter's cost, not its 429s.
+BENCH_ENV = {
+    "SECRET_KEY": "bench-secret",
+    "OPINIA_SUBMIT_RATE_LIMIT": "1000000 per minute",
+    "OPINIA_PAGE_RATE_LIMIT": "1000000 per minute",
+    "OPINIA_ACCESS_LOG": os.devnull,
+}
+
+
+# ---- databases -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BenchDatabase:
+    url: str
+    tokens: list[str]
+    cleanup: Callable[[], None]
+
+
+def _postgres_schema_url(base_url: str, schema: str) -> str:
+    from config import normalise_database_url
+
+    url = normalise_database_url(base_url)
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+def prepare_database(backend: str, pg_url: str = DEFAULT_PG_URL) -> BenchDatabase:
+    """A fresh database migrated to the newest schema with the demo office and survey, no responses."""
+    import sqlalchemy as sa
+
+    from config import normalise_database_url
+
+    if backend == "sqlite":
+        directory = tempfile.mkdtemp(prefix="opinia-submit-")
+        url = f"sqlite:///{directory}/bench.db"
+
+        def cleanup() -> None:
+            shutil.rmtree(directory, ignore_errors=True)
+    else:
+        schema = f"opinia_submit_{os.getpid()}"
+        admin = sa.create_engine(normalise_database_url(pg_url))
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        url = _postgres_schema_url(pg_url, schema)
+
+        def cleanup() -> None:
+            with admin.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            admin.dispose()
+
+    tokens = _migrate_and_seed_office(url)
+    return BenchDatabase(url, tokens, cleanup)
+
+
+def _migrate_and_seed_office(url: str) -> list[str]:
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from extensions import db
+    from survey.definitions import import_definition, load_definition_file
+    from survey.demo import DEMO_SURVEY_FILE, ensure_office_structure
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": BENCH_ENV["SECRET_KEY"]})
+    with app.app_context():
+        upgrade()
+        counters = ensure_office_structure()
+        version, _, _ = import_definition(load_definition_file(DEMO_SURVEY_FILE))
+        for counter in counters.values():
+            counter.survey_id = version.survey_id
+        db.session.commit()
+        tokens = [c.token for c in counters.values()]
+        db.engine.dispose()
+    return tokens
+
+
+def count_responses(url: str) -> int:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT count(*) FROM responses")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+# ---- gunicorn ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    base_url: str
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(wsgi_app: str, database_url: str, *, ready_path: str, extra_env: dict | None = None,
+                 gunicorn_args: list[str] | None = None, log_path: str | None = None) -> Server:
+    """gunicorn with ``gunicorn.conf.py`` on a free loopback port, in its own process group."""
+    port = free_port()
+    env = {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url, **(extra_env or {})}
+    command = [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
+               "--bind", f"127.0.0.1:{port}", *(gunicorn_args or []), wsgi_app]
+    log = open(log_path or os.devnull, "ab")
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+    log.close()
+    server = Server(process, f"http://127.0.0.1:{port}")
+    _wait_until_ready(server, ready_path)
+    return server
+
+
+def _wait_until_ready(server: Server, path: str, timeout: float = 30) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.process.returncode}")
+        try:
+            with urllib.request.urlopen(server.base_url + path, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    kill_server(server)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+def stop_server(server: Server) -> None:
+    """Graceful stop: SIGTERM to the master, which lets workers finish their request."""
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        try:
+            server.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            kill_server(server)
+
+
+def kill_server(server: Server) -> None:
+    """A crash: SIGKILL to the master and all its workers (the whole process group) at once."""
+    try:
+        os.killpg(server.process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    server.process.wait(timeout=30)
+
+
+# ---- clients -----------------------------------------------------------------------------------------------
+
+
+def random_answers(rng: random.Random) -> dict[str, str]:
+    """A valid answer to the demo survey: the required rating always, the others now and then."""
+    answers = {"satisfaction": str(rng.randint(1, 5))}
+    if rng.random() < 0.9:
+        answers["recommend"] = str(rng.randint(0, 10))
+    if rng.random() < 0.9:
+        answers["settled"] = rng.choice(["yes", "no"])
+    if rng.random() < 0.9:
+        answers["waiting_time"] = rng.choice(["lt5", "5to15", "15to30", "gt30"])
+    if rng.random() < 0.2:
+        answers["comment"] = rng.choice(["Sprawnie i miło.", "Za długa kolejka.", "Dziękuję za pomoc!"])
+    return answers
+
+
+@dataclass
+class LoadResult:
+    seconds: float = 0.0
+    cycles: int = 0  # submissions completed inside the measured window
+    requests: int = 0  # requests completed inside the measured window
+    post_latencies: list[float] = field(default_factory=list)
+    get_latencies: list[float] = field(default_factory=list)
+    accepted_ids: set[str] = field(default_factory=set)  # every post answered with the thank-you redirect
+    refused: int = 0  # answered, but not with the thank-you redirect
+    errors: int = 0  # no answer at all (connection refused or reset)
+    client_cpu: float = 0.0
+
+    @property
+    def accepted(self) -> int:
+        return len(self.accepted_ids)
+
+
+class _Window:
+    def __init__(self, warmup: float, seconds: float):
+        self.start = time.perf_counter() + warmup
+        self.end = self.start + seconds
+
+    def counts(self, started: float, finished: float) -> bool:
+        return started >= self.start and finished <= self.end
+
+
+async def _submit_forever(session, base_url: str, tokens: list[str], window: _Window, result: LoadResult,
+                          rng: random.Random) -> None:
+    import aiohttp
+
+    while time.perf_counter() < window.end:
+        session.cookie_jar.clear()  # a new resident's phone every time
+        token = rng.choice(tokens)
+        url = f"{base_url}/s/{token}"
+        try:
+            started = time.perf_counter()
+            async with session.get(url) as page:
+                html = await page.text()
+            loaded = time.perf_counter()
+            submission = SUBMISSION_RE.search(html)
+            if page.status != 200 or submission is None:
+                result.refused += 1
+                continue
+            data = {"submission_id": submission.group(1), **random_answers(rng)}
+            csrf = CSRF_RE.search(html)
+            if csrf:
+                data["csrf_token"] = csrf.group(1)
+            async with session.post(url, data=data, allow_redirects=False) as answer:
+                await answer.read()
+            finished = time.perf_counter()
+        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
+            result.errors += 1
+            await asyncio.sleep(0.05)
+            continue
+        if answer.status == 303 and "/dziekujemy" in answer.headers.get("Location", ""):
+            result.accepted_ids.add(data["submission_id"])
+        else:
+            result.refused += 1
+        if window.counts(started, finished):
+            result.cycles += 1
+            result.requests += 2
+            result.get_latencies.append(loaded - started)
+            result.post_latencies.append(finished - loaded)
+
+
+async def _hello_forever(session, base_url: str, window: _Window, result: LoadResult) -> None:
+    import aiohttp
+
+    while time.perf_counter() < window.end:
+        try:
+            started = time.perf_counter()
+            async with session.get(f"{base_url}/hello") as page:
+                await page.read()
+            finished = time.perf_counter()
+        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
+            result.errors += 1
+            await asyncio.sleep(0.05)
+            continue
+        if page.status != 200:
+            result.refused += 1
+        elif window.counts(started, finished):
+            result.cycles += 1
+            result.requests += 1
+            result.get_latencies.append(finished - started)
+
+
+async def _drive(kind: str, base_url: str, tokens: list[str], clients: int, seconds: float, warmup: float,
+                 seed: int) -> LoadResult:
+    import aiohttp
+
+    result = LoadResult(seconds=seconds)
+    window = _Window(warmup, seconds)
+    timeout = aiohttp.ClientTimeout(total=30)
+    sessions = [
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout,
+                              connector=aiohttp.TCPConnector(limit=1))
+        for _ in range(clients)
+    ]
+    try:
+        if kind == "hello":
+            tasks = [_hello_forever(s, base_url, window, result) for s in sessions]
+        else:
+            tasks = [
+                _submit_forever(s, base_url, tokens, window, result, random.Random(seed * 1000 + i))
+                for i, s in enumerate(sessions)
+            ]
+        await asyncio.gather(*tasks)
+    finally:
+        await asyncio.gather(*(s.close() for s in sessions))
+    return result
+
+
+def drive_load(kind: str, base_url: str, tokens: list[str], clients: int, seconds: float, warmup: float = 2.0,
+               seed: int = 1) -> LoadResult:
+    """Run ``clients`` concurrent clients for ``warmup + seconds``; only the last ``seconds`` are measured."""
+    cpu_before = time.process_time()
+    result = asyncio.run(_drive(kind, base_url, tokens, clients, seconds, warmup, seed))
+    result.client_cpu = (time.process_time() - cpu_before) / (warmup + seconds)
+    return result
+
+
+# ---- the benchmark -----------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+@dataclass
+class Measurement:
+    name: str
+    result: LoadResult
+    stored: int | None  # responses added to the database during the run (None for hello)
+
+    @property
+    def per_second(self) -> float:
+        return self.result.cycles / self.result.seconds
+
+    @property
+    def requests_per_second(self) -> float:
+        return self.result.requests / self.result.seconds
+
+    @property
+    def lost(self) -> int:
+        return 0 if self.stored is None else self.result.accepted - self.stored
+
+
+def measure(name: str, wsgi_app: str, kind: str, database: BenchDatabase, args) -> Measurement:
+    gunicorn_args = ["--workers", str(args.workers), "--worker-class", args.worker_class, "--threads", str(args.threads)]
+    before = count_responses(database.url) if kind == "submit" else None
+    ready_path = "/hello" if wsgi_app == BASELINE_APP else f"/s/{database.tokens[0]}"
+    server = start_server(wsgi_app, database.url, ready_path=ready_path, gunicorn_args=gunicorn_args)
+    try:
+        result = drive_load(kind, server.base_url, database.tokens, args.clients, args.seconds, args.warmup)
+    finally:
+        stop_server(server)
+    stored = count_responses(database.url) - before if kind == "submit" else None
+    return Measurement(name, result, stored)
+
+
+def report(backend: str, measurements: dict[str, Measurement], args) -> None:
+    print(f"\n== {backend}: {args.clients} clients, {args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up, "
+          f"gunicorn {args.workers} x {args.worker_class} worker(s), {args.threads} thread(s) ==")
+    print(f"{'':9} {'subm/s':>8} {'req/s':>8} {'POST p50':>9} {'POST p99':>9} {'GET p50':>8} {'GET p99':>8} "
+          f"{'accepted':>8} {'stored':>7} {'lost':>5} {'refused':>7} {'errors':>6} {'client CPU':>10}")
+    for m in measurements.values():
+        r = m.result
+        post50, post99 = (f"{percentile(r.post_latencies, q) * 1000:.1f}ms" for q in (0.5, 0.99))
+        get50, get99 = (f"{percentile(r.get_latencies, q) * 1000:.1f}ms" for q in (0.5, 0.99))
+        subm = f"{m.per_second:.0f}" if m.stored is not None else "-"
+        if m.stored is None:
+            post50 = post99 = "-"
+        print(f"{m.name:9} {subm:>8} {m.requests_per_second:>8.0f} {post50:>9} {post99:>9} {get50:>8} {get99:>8} "
+              f"{r.accepted if m.stored is not None else '-':>8} {m.stored if m.stored is not None else '-':>7} "
+              f"{m.lost if m.stored is not None else '-':>5} {r.refused:>7} {r.errors:>6} {r.client_cpu:>9.0%}")
+    opinia, raw, hello = measurements["opinia"], measurements["raw-SQL"], measurements["hello"]
+    p99 = percentile(opinia.result.post_latencies, 0.99) * 1000
+    print(f"opinia / raw-SQL submissions/s:        {opinia.per_second / raw.per_second:.2f}  (target >= 0.80)")
+    print(f"opinia submissions/s / hello req/s:    {opinia.per_second / hello.requests_per_second:.2f}  (stretch >= 0.50)")
+    print(f"opinia req/s / hello req/s:            {opinia.requests_per_second / hello.requests_per_second:.2f}")
+    print(f"raw-SQL submissions/s / hello req/s:   {raw.per_second / hello.requests_per_second:.2f}")
+    print(f"opinia POST p99: {p99:.1f} ms (target < 100 ms); lost answers: opinia {opinia.lost}, raw-SQL {raw.lost}")
+
+
+def run_backend(backend: str, args) -> dict[str, Measurement]:
+    database = prepare_database(backend, args.pg_url)
+    try:
+        measurements = {
+            "hello": measure("hello", BASELINE_APP, "hello", database, args),
+            "raw-SQL": measure("raw-SQL", BASELINE_APP, "submit", database, args),
+            "opinia": measure("opinia", OPINIA_APP, "submit", database, args),
+        }
+    finally:
+        database.cleanup()
+    report(backend, measurements, args)
+    return measurements
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=12.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    args = parser.parse_args()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    lost = 0
+    for backend in backends:
+        measurements = run_backend(backend, args)
+        lost += measurements["opinia"].lost + measurements["raw-SQL"].lost
+    return 1 if lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Production settings for gunicorn: ``.venv/bin/gunicorn -c gunicorn.conf.py``.
+
+Every value can be overridden from the environment (``OPINIA_BIND``, ``OPINIA_WORKERS`` ...) or on the command
+line. The access log deliberately leaves out the client address (``%(h)s``), the user agent and the referer:
+nothing that identifies a resident is written next to the time and address of their answer.
+"""
+import multiprocessing
+import os
+
+wsgi_app = "app:create_app()"
+bind = os.environ.get("OPINIA_BIND", "127.0.0.1:8000")
+# Sync workers: one request per process at a time, no GIL sharing; each process keeps its own DB pool.
+workers = int(os.environ.get("OPINIA_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = os.environ.get("OPINIA_WORKER_CLASS", "sync")
+threads = int(os.environ.get("OPINIA_THREADS", 1))
+backlog = int(os.environ.get("OPINIA_BACKLOG", 2048))
+timeout = int(os.environ.get("OPINIA_TIMEOUT", 30))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = int(os.environ.get("OPINIA_MAX_REQUESTS", 20000))
+max_requests_jitter = max_requests // 10
+
+# Only a reverse proxy on this host may set X-Forwarded-*; the app trusts OPINIA_PROXY_COUNT hops of them.
+forwarded_allow_ips = os.environ.get("OPINIA_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+accesslog = os.environ.get("OPINIA_ACCESS_LOG", "-")
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+errorlog = os.environ.get("OPINIA_ERROR_LOG", "-")
+loglevel = os.environ.get("OPINIA_LOG_LEVEL", "info")
