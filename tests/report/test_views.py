@@ -1,0 +1,78 @@
+"""Staff downloads of the report and the data: managers get any scope, department heads only their own."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.report.conftest import PERIOD
+
+
+def test_logged_out_user_is_sent_to_login(client, report_office):
+    result = client.get(f"/reports/management-review.pdf?period={PERIOD}")
+    assert result.status_code == 302 and "/login" in result.headers["Location"]
+
+
+def test_admin_downloads_the_office_pdf(admin_client, report_office):
+    result = admin_client.get(f"/reports/management-review.pdf?period={PERIOD}")
+    assert result.status_code == 200
+    assert result.mimetype == "application/pdf" and result.data.startswith(b"%PDF")
+    assert result.headers["Content-Disposition"] == 'attachment; filename="przeglad-zarzadzania-2026-Q3.pdf"'
+    assert result.headers["Cache-Control"] == "no-store"
+
+
+def test_quality_manager_downloads_any_department_as_html(quality_manager_client, report_office):
+    result = quality_manager_client.get(f"/reports/management-review.html?period={PERIOD}&department=AB")
+    assert result.status_code == 200 and result.mimetype == "text/html"
+    html = result.get_data(as_text=True)
+    assert "Wydział Architektury i Budownictwa" in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)" not in html
+
+
+def test_department_head_gets_their_department_only(head_client, report_office):
+    own = head_client.get(f"/reports/management-review.html?period={PERIOD}")
+    assert own.status_code == 200
+    html = own.get_data(as_text=True)
+    assert "Wydział Komunikacji (KM)" in html and "Wydział Architektury" not in html
+    assert 'filename="przeglad-zarzadzania-2026-Q3-KM.html"' in own.headers["Content-Disposition"]
+    assert head_client.get(f"/reports/management-review.pdf?period={PERIOD}&department=AB").status_code == 403
+    assert head_client.get(f"/reports/responses.csv?period={PERIOD}&department=AB").status_code == 403
+
+
+def test_department_head_csv_has_only_their_responses(head_client, report_office):
+    result = head_client.get(f"/reports/responses.csv?period={PERIOD}")
+    assert result.status_code == 200 and result.mimetype == "text/csv"
+    lines = result.data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 36 and all(",KM,KM-" in line for line in lines[1:])
+
+
+def test_xlsx_download(admin_client, report_office):
+    result = admin_client.get(f"/reports/responses.xlsx?period={PERIOD}&department=AB")
+    assert result.status_code == 200
+    book = load_workbook(io.BytesIO(result.data))
+    assert book["Odpowiedzi"].max_row == 5 and book.sheetnames[1] == "Wskaźniki"
+
+
+@pytest.mark.parametrize("query, status, message", [
+    ("", 400, "Podaj okres"),
+    ("?period=2026-Q9", 400, "unknown period"),
+    (f"?period={PERIOD}&department=XX", 400, "unknown department"),
+])
+def test_bad_input_is_a_clear_400(admin_client, report_office, query, status, message):
+    for path in ("/reports/management-review.pdf", "/reports/responses.csv"):
+        result = admin_client.get(path + query)
+        assert result.status_code == status and message in result.get_data(as_text=True)
+
+
+def test_unknown_format_is_404(admin_client, report_office):
+    assert admin_client.get(f"/reports/management-review.docx?period={PERIOD}").status_code == 404
+    assert admin_client.get(f"/reports/responses.json?period={PERIOD}").status_code == 404
+
+
+def test_reports_page_offers_the_downloads_in_scope(head_client, report_office):
+    page = head_client.get("/reports/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/reports/management-review.pdf" in html and "/reports/responses.xlsx" in html
+    assert 'value="KM"' in html and 'value="AB"' not in html and "Cały urząd" not in html
