@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=.venv/bin/pybabel
 $PYBABEL -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
+  --ignore-dirs ".* _* node_modules tests migrations bench test-output data translations static" \
   --project Opinia --copyright-holder "Opinia" -o translations/messages.pot .
 for lang in en pl; do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then

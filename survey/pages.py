@@ -90,15 +90,20 @@ def language_switch_url() -> str | None:
     """The current page in the other language, or None for pages without an endpoint (errors)."""
     if request.endpoint is None or request.endpoint == "static" or request.method != "GET":
         return None
-    args = {**(request.view_args or {}), **request.args.to_dict(), "lang": other_language()}
-    return url_for(request.endpoint, **args)
+    query = {name: value for name, value in request.args.items() if name != "z"}
+    if request.blueprint == "pages":
+        query["z"] = footer_origin()
+    query["lang"] = other_language()
+    return url_for(request.endpoint, **(request.view_args or {}), **query)
 
 
 def footer_origin() -> str | None:
     """The ``z`` value the footer links carry from a survey page (see ``survey_back_link``)."""
+    if request.blueprint == "pages":
+        return request.args.get("z") if survey_back_link() else None
     token = (request.view_args or {}).get("token")
     if token is None or request.blueprint != "public":
-        return request.args.get("z") if request.blueprint == "pages" else None
+        return None
     return ("k:" if (request.endpoint or "").startswith("public.kiosk") else "s:") + token
 
 

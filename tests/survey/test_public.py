@@ -159,3 +159,97 @@ def test_english_survey(client, db, counter):
     result = client.post(f"/s/{counter.token}", data={**hidden, "lang": "en", "satisfaction": "5"})
     assert result.status_code == 303
     assert db.session.scalars(sa.select(Response)).one().language == "en"
+
+
+# --- kiosk mode ---------------------------------------------------------------------------------------
+
+
+def test_kiosk_answer_is_stored_with_kiosk_channel_and_thanks_returns_to_empty_form(client, db, counter):
+    page = client.get(f"/k/{counter.token}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'autocomplete="off"' in html
+    hidden = {"csrf_token": csrf_token_from(html), "submission_id": hidden_value(html, "submission_id")}
+    result = client.post(f"/k/{counter.token}", data={**hidden, "satisfaction": "3"})
+    assert result.status_code == 303
+    assert f"/k/{counter.token}/dziekujemy" in result.headers["Location"]
+    assert db.session.scalars(sa.select(Response)).one().channel == "kiosk"
+
+    thanks = client.get(result.headers["Location"]).get_data(as_text=True)
+    assert f'<meta http-equiv="refresh" content="8;url=/k/{counter.token}?lang=pl">' in thanks
+    assert "<script" not in thanks
+
+
+def test_kiosk_form_has_a_new_submission_id_each_time_and_is_never_cached(client, counter):
+    first = client.get(f"/k/{counter.token}")
+    second = client.get(f"/k/{counter.token}")
+    assert first.headers["Cache-Control"] == "no-store"
+    ids = {hidden_value(page.get_data(as_text=True), "submission_id") for page in (first, second)}
+    assert len(ids) == 2
+
+
+def test_kiosk_takes_one_resident_after_another(client, db, counter):
+    """The per-device interval that stops a phone answering twice never blocks the shared tablet."""
+    for rating in ("5", "1"):
+        html = client.get(f"/k/{counter.token}").get_data(as_text=True)
+        hidden = {"csrf_token": csrf_token_from(html), "submission_id": hidden_value(html, "submission_id")}
+        assert client.post(f"/k/{counter.token}", data={**hidden, "satisfaction": rating}).status_code == 303
+    assert count(db, Response) == 2
+
+
+def test_kiosk_of_unknown_or_inactive_counter_is_404(client, db, counter):
+    assert client.get("/k/not-a-real-token").status_code == 404
+    counter.active = False
+    db.session.commit()
+    assert client.get(f"/k/{counter.token}").status_code == 404
+    assert client.get(f"/k/{counter.token}/dziekujemy").status_code == 404
+
+
+def test_survey_pages_are_never_cached(client, counter):
+    assert client.get(f"/s/{counter.token}").headers["Cache-Control"] == "no-store"
+    assert client.get(f"/s/{counter.token}/dziekujemy").headers["Cache-Control"] == "no-store"
+
+
+# --- languages ----------------------------------------------------------------------------------------
+
+
+def test_browser_language_chooses_english(client, counter):
+    html = client.get(f"/s/{counter.token}", headers={"Accept-Language": "en-GB,en;q=0.8"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "How did we serve you?" in html and "Send answer" in html and "Very good" in html
+
+
+def test_unsupported_browser_language_falls_back_to_polish(client, counter):
+    html = client.get(f"/s/{counter.token}", headers={"Accept-Language": "de-DE,fr;q=0.8"}).get_data(as_text=True)
+    assert '<html lang="pl">' in html and "Wyślij odpowiedź" in html
+
+
+def test_chosen_language_is_kept_for_the_next_pages(client, counter):
+    client.get(f"/s/{counter.token}?lang=en")
+    assert "Privacy: the survey is anonymous" in client.get("/prywatnosc").get_data(as_text=True)
+
+
+def test_language_switch_links_to_the_other_language(client, counter):
+    polish = client.get(f"/s/{counter.token}").get_data(as_text=True)
+    assert f'href="/s/{counter.token}?lang=en" lang="en" hreflang="en">English</a>' in polish
+    english = client.get(f"/s/{counter.token}?lang=en").get_data(as_text=True)
+    assert f'href="/s/{counter.token}?lang=pl" lang="pl" hreflang="pl">Polski</a>' in english
+
+
+def test_progress_hint_uses_polish_plurals(client, counter):
+    assert "5 pytań," in client.get(f"/s/{counter.token}").get_data(as_text=True)
+    assert "5 questions," in client.get(f"/s/{counter.token}?lang=en").get_data(as_text=True)
+
+
+def test_english_validation_message(client, db, counter):
+    _, hidden = open_form(client, counter, lang="en")
+    result = client.post(f"/s/{counter.token}", data={**hidden, "lang": "en"})
+    assert result.status_code == 400
+    assert "Please answer this question." in result.get_data(as_text=True)
+    assert count(db, Response) == 0
+
+
+def test_error_pages_are_translated(client, counter):
+    client.get(f"/s/{counter.token}?lang=en")
+    result = client.get("/s/not-a-real-token")
+    assert result.status_code == 404
+    assert "We could not find this survey." in result.get_data(as_text=True)
