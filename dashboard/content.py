@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from analytics import charts, queries
 from analytics.dashboard_data import question_labels, trend_period
 from analytics.service import comments_page, compute_indicators, indicators_by_month
+from analytics.periods import Period
+from dashboard.cache import app_cache, max_age
 from dashboard.filters import Filters, local_today
 
 DEFAULT_MIN_SAMPLE = 30
@@ -94,6 +96,7 @@ class Dashboard:
     tables: dict[str, Table] = field(default_factory=dict)
     charts: list[Chart] = field(default_factory=list)
     comments: queries.CommentsPage | None = None
+    computed_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
     def has_answers(self) -> bool:
@@ -368,15 +371,37 @@ def _base(filters: Filters, department_code: str | None, service_point_code: str
                      headline_tiles(indicators, min_sample), indicators["objectives"])
 
 
+def _window(filters: Filters, *periods) -> tuple[datetime, datetime]:
+    """The stretch of time a dashboard's numbers come from: the previous period to the end of the period."""
+    periods = (filters.period, filters.period.previous(), *periods)
+    return min(p.start for p in periods), max(p.end for p in periods)
+
+
 def office_dashboard(filters: Filters) -> Dashboard:
+    return app_cache().get_or_build(("office", filters), _window(filters), lambda: _office_dashboard(filters), max_age())
+
+
+def scope_dashboard(filters: Filters, lang: str, department_code: str | None = None,
+                    service_point_code: str | None = None) -> Dashboard:
+    """A department's or a counter's dashboard (cached until a response arrives within its time window)."""
+    trend = trend_period(filters.period, local_today(filters.period.tz_name))
+    return app_cache().get_or_build(
+        ("scope", filters, lang, department_code, service_point_code, trend),
+        _window(filters, trend),
+        lambda: _scope_dashboard(filters, lang, trend, department_code, service_point_code),
+        max_age(),
+    )
+
+
+def _office_dashboard(filters: Filters) -> Dashboard:
     dashboard = _base(filters, None, None)
     dashboard.tables["departments"] = scope_table(
         "departments", _("Wydziały"), dashboard.indicators["by_department"], filters, dashboard.min_sample)
     return dashboard
 
 
-def scope_dashboard(filters: Filters, lang: str, department_code: str | None = None,
-                    service_point_code: str | None = None) -> Dashboard:
+def _scope_dashboard(filters: Filters, lang: str, trend: Period, department_code: str | None,
+                     service_point_code: str | None) -> Dashboard:
     """A department's or a counter's dashboard: the office's parts plus charts and comments."""
     dashboard = _base(filters, department_code, service_point_code)
     indicators, min_sample, target = dashboard.indicators, dashboard.min_sample, dashboard.target
@@ -384,7 +409,6 @@ def scope_dashboard(filters: Filters, lang: str, department_code: str | None = N
         points = scope_table("service_points", _("Stanowiska"), indicators["by_service_point"], filters, min_sample)
         dashboard.tables["service_points"] = points
         dashboard.charts.append(_points_chart(points, target, min_sample))
-    trend = trend_period(filters.period, local_today(filters.period.tz_name))
     dashboard.charts.insert(0, _trend_chart(indicators_by_month(trend, department_code, service_point_code),
                                             target, min_sample))
     dashboard.charts += _question_charts(indicators["questions"], question_labels(lang), filters)

@@ -1,0 +1,121 @@
+"""A small in-process cache of built dashboards, checked against the database on every request.
+
+Building a department's dashboard means grouping hundreds of thousands of answers (the indicators of the
+period and the previous one, twelve months of trend); at a million stored responses that takes seconds.
+Responses are only ever added (nothing deletes them), so a built dashboard stays right until a response
+arrives *inside the time window it covers*, or the office's set-up changes. Each request therefore asks
+two cheap questions — the highest response id, and whether any response newer than the cached one falls
+into the window (a primary-key range scan over the new rows only) — plus the set-up fingerprint (counters,
+questions, objectives: a few small tables). A paper form imported for an old date invalidates exactly the
+dashboards whose window holds that date.
+
+A dashboard of a running period would then be rebuilt on nearly every request in a busy office, so a
+built dashboard may be served for up to ``OPINIA_DASHBOARD_MAX_AGE_SECONDS`` (default 60) even when new
+answers arrived within its window; the page says when its numbers were computed. Set it to 0 for
+dashboards that are always exact.
+
+The cache lives in each worker process and app (no shared state, nothing to configure); it is bounded (LRU).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+import sqlalchemy as sa
+from flask import current_app
+
+from analytics import queries
+from extensions import db
+from survey.models import Department, Question, Response, ServicePoint
+
+T = TypeVar("T")
+MAX_ENTRIES = 64
+
+
+DEFAULT_MAX_AGE_SECONDS = 60
+
+
+@dataclass
+class _Entry:
+    value: object
+    max_response_id: int
+    setup: Hashable
+    built: float
+
+
+class DashboardCache:
+    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+        self.hits = 0
+        self.misses = 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def get_or_build(self, key: Hashable, window: tuple[datetime, datetime], build: Callable[[], T],
+                     max_age: float = 0) -> T:
+        """The cached value for ``key`` if no response was added within ``window`` since it was built (or it
+        is younger than ``max_age`` seconds) and the set-up is unchanged; else ``build()``."""
+        max_id = _max_response_id()
+        setup = _setup_fingerprint()
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry.setup == setup and (
+            time.monotonic() - entry.built < max_age or not _added_within(entry.max_response_id, max_id, window)
+        ):
+            with self._lock:
+                self._entries.move_to_end(key)
+                self.hits += 1
+            return entry.value  # type: ignore[return-value]
+        value = build()
+        with self._lock:
+            self.misses += 1
+            self._entries[key] = _Entry(value, max_id, setup, time.monotonic())
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+
+def _max_response_id() -> int:
+    return db.session.scalar(sa.select(sa.func.max(Response.id))) or 0
+
+
+def _added_within(since_id: int, max_id: int, window: tuple[datetime, datetime]) -> bool:
+    if max_id <= since_id:
+        return False
+    start, end = window
+    statement = (
+        sa.select(Response.id)
+        .where(Response.id > since_id, Response.id <= max_id, Response.submitted_at >= start, Response.submitted_at < end)
+        .limit(1)
+    )
+    return db.session.scalar(statement) is not None
+
+
+def _setup_fingerprint() -> Hashable:
+    """Everything besides responses that a dashboard shows: counters, departments, questions, objectives."""
+    points = tuple(db.session.execute(
+        sa.select(ServicePoint.id, ServicePoint.code, ServicePoint.name, ServicePoint.department_id, ServicePoint.active)
+        .order_by(ServicePoint.id)).all())
+    departments = tuple(db.session.execute(
+        sa.select(Department.id, Department.code, Department.name, Department.active).order_by(Department.id)).all())
+    last_question = db.session.scalar(sa.select(sa.func.max(Question.id)))
+    return points, departments, last_question, tuple(queries.active_objectives())
+
+
+def max_age() -> float:
+    return float(current_app.config.get("OPINIA_DASHBOARD_MAX_AGE_SECONDS", DEFAULT_MAX_AGE_SECONDS))
+
+
+def app_cache() -> DashboardCache:
+    """This application's cache (one per app, so test apps on different databases never share one)."""
+    return current_app.extensions.setdefault("opinia_dashboard_cache", DashboardCache())
