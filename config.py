@@ -80,6 +80,8 @@ class Config:
     OPINIA_ANSWER_INTERVAL_MINUTES: int = field(default_factory=lambda: _env_int("OPINIA_ANSWER_INTERVAL_MINUTES", 10))
     # How long a kiosk tablet shows its thank-you screen before an empty survey for the next resident.
     OPINIA_KIOSK_RESET_SECONDS: int = field(default_factory=lambda: _env_int("OPINIA_KIOSK_RESET_SECONDS", 8))
+    # A kiosk survey left part-answered this long asks "still there?" and, 20 s later, starts afresh.
+    OPINIA_KIOSK_IDLE_SECONDS: int = field(default_factory=lambda: _env_int("OPINIA_KIOSK_IDLE_SECONDS", 90))
     # Per network address (Flask-Limiter syntax); generous because an office's guest Wi-Fi is one address.
     OPINIA_SUBMIT_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_SUBMIT_RATE_LIMIT", "30 per minute;300 per hour")

@@ -17,6 +17,10 @@ from survey.services import CounterLookup, CounterStatus, find_counter, new_subm
 
 bp = Blueprint("public", __name__)
 
+# A kiosk survey left part-answered warns before it starts afresh; WCAG 2.2.1 asks for at least 20 s
+# in which one simple action keeps the answers.
+KIOSK_GRACE_SECONDS = 20
+
 
 def current_language() -> str:
     return get_locale().language
@@ -90,6 +94,8 @@ def answer_survey(token: str, channel: str):
             version=lookup.version,
             lang=lang,
             kiosk=channel == "kiosk",
+            kiosk_idle_seconds=current_app.config["OPINIA_KIOSK_IDLE_SECONDS"],
+            kiosk_grace_seconds=KIOSK_GRACE_SECONDS,
             answer_seconds=estimated_answer_seconds(lookup.version),
         ),
         status,

@@ -72,3 +72,54 @@ def test_kiosk_accepts_one_resident_after_another(open_page, live_server):
         page.click("text=Nowa ankieta")
         page.wait_for_selector("form.survey")
     assert [stored_response(live_server, s)[2] for s in submissions] == [{"satisfaction": 5}, {"satisfaction": 3}]
+
+
+def test_abandoned_kiosk_survey_asks_for_more_time_then_starts_afresh(open_page, live_server):
+    from tests.browser.conftest import assert_no_axe_violations
+
+    idle_ms = live_server.app.config["OPINIA_KIOSK_IDLE_SECONDS"] * 1000
+    page = open_page(**TABLET)
+    page.clock.install()
+    token = live_server.token("AB-2")
+    page.goto(f"{live_server.url}/k/{token}")
+    abandoned_submission = page.input_value("input[name=submission_id]")
+    page.click("label[for=satisfaction-1]")
+    page.fill("#comment", "Nie skończę tej ankiety")
+    dialog = page.locator("#idle-warning")
+
+    page.clock.run_for(idle_ms - 1000)
+    assert not dialog.is_visible()
+    page.clock.run_for(2000)
+    assert dialog.is_visible()
+    assert "Czy nadal wypełniasz ankietę?" in dialog.inner_text()
+    assert page.evaluate("document.activeElement.closest('#idle-warning') !== null")
+    assert_no_axe_violations(page)
+
+    # The resident is still there: one tap keeps every answer.
+    page.click("#idle-warning button")
+    assert not dialog.is_visible()
+    assert visible_answers(page) == {"checked": ["satisfaction-1"], "comment": "Nie skończę tej ankiety"}
+
+    # Then walks away: the warning comes back, and 20 seconds later the tablet starts afresh.
+    page.clock.run_for(idle_ms + 1000)
+    assert dialog.is_visible()
+    with page.expect_navigation():
+        page.clock.run_for(20_000)
+    page.wait_for_selector("form.survey")
+    assert page.url.endswith(f"/k/{token}?lang=pl")
+    assert visible_answers(page) == {"checked": [], "comment": ""}
+    assert page.input_value("input[name=submission_id]") != abandoned_submission
+    with live_server.app_context():
+        from extensions import db
+        from survey.models import Response
+        import sqlalchemy as sa
+
+        assert db.session.scalar(sa.select(Response).where(Response.submission_id == abandoned_submission)) is None
+
+
+def test_untouched_kiosk_survey_is_left_alone(open_page, live_server):
+    page = open_page(**TABLET)
+    page.clock.install()
+    page.goto(f"{live_server.url}/k/{live_server.token('AB-1')}")
+    page.clock.run_for(10 * live_server.app.config["OPINIA_KIOSK_IDLE_SECONDS"] * 1000)
+    assert not page.locator("#idle-warning").is_visible()
