@@ -53,7 +53,7 @@ def path_if_routed(path: str) -> str | None:
 
 bp.add_app_template_global(can_manage)
 bp.add_app_template_global(can_manage_users)
-bp.add_app_template_global(services.survey_url)
+bp.add_app_template_global(services.survey_url, "counter_survey_url")
 
 
 def get_or_404(model: Any, object_id: int) -> Any:

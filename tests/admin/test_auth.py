@@ -117,3 +117,34 @@ class TestRateLimit:
     def test_successful_logins_do_not_count(self, client, users):
         for _ in range(5):
             login(client, users["admin"])
+
+
+def test_after_login_the_user_lands_on_the_page_they_wanted(client, users, office):
+    wanted = f"/admin/service-points/{office['KM-1'].id}"
+    location = client.get(wanted).headers["Location"]
+    page = client.get(location)
+    assert "Zaloguj się, aby zobaczyć tę stronę." in page.get_data(as_text=True)
+    result = client.post(
+        location,
+        data={"email": users["head_km"].email, "password": TEST_PASSWORD,
+              "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+    )
+    assert result.status_code == 303 and result.headers["Location"] == wanted
+    assert client.get(wanted).status_code == 200
+
+
+def test_create_user_command_makes_an_account_that_can_log_in(app, client, office):
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "--email", "gk@starostwo.test", "--role", "department_head", "--department", "GK",
+              "--password", "haslo-kierownika-gk"]
+    )
+    assert result.exit_code == 0, result.output
+    page = client.get("/login")
+    logged_in = client.post(
+        "/login",
+        data={"email": "gk@starostwo.test", "password": "haslo-kierownika-gk",
+              "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+    )
+    assert logged_in.status_code == 303
+    home = client.get("/admin/").get_data(as_text=True)
+    assert "Wydział Geodezji, Kartografii i Katastru" in home and "Wydział Komunikacji" not in home
