@@ -46,6 +46,17 @@ def test_thank_you_page_has_no_axe_violations(page, live_server):
     assert_no_axe_violations(page)
 
 
+def test_already_answered_page_has_no_axe_violations(page, live_server):
+    token = live_server.token("GK-1")
+    page.goto(f"{live_server.url}/s/{token}")
+    page.click("label[for=satisfaction-2]")
+    page.click("button.submit")
+    page.wait_for_url(f"**/s/{token}/dziekujemy*")
+    page.goto(f"{live_server.url}/s/{token}")
+    assert page.locator("form.survey").count() == 0
+    assert_no_axe_violations(page)
+
+
 def test_kiosk_thank_you_page_has_no_axe_violations_besides_its_reset(page, live_server):
     """The kiosk's automatic return to an empty survey is a deliberate time limit (axe's ``meta-refresh``,
     WCAG 2.2.1): it protects the previous resident's answers on a shared tablet, and the accessibility
