@@ -1,9 +1,11 @@
 """The only part of ``analytics`` that talks to the database.
 
 Everything heavy is a single ``GROUP BY`` in the database returning a few hundred rows (counts per time
-bucket × counter × question × value); no ORM object is loaded per response. Time buckets are cut by a
-``CASE`` over UTC boundaries computed from local midnights, which works the same on SQLite and PostgreSQL
-and respects daylight saving.
+bucket × counter × question × value); no ORM object is loaded per response. It reads the hourly count
+tables kept by triggers (``analytics/rollup.py``) — thousands of rows per quarter instead of millions —
+and falls back to the raw answers when a period does not start on a whole UTC hour. Time buckets are cut
+by a ``CASE`` over UTC boundaries computed from local midnights, which works the same on SQLite and
+PostgreSQL and respects daylight saving.
 """
 from __future__ import annotations
 
@@ -16,7 +18,17 @@ import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from extensions import db
-from survey.models import Answer, Department, QualityObjective, Question, Response, ServicePoint, SurveyVersion
+from survey.models import (
+    Answer,
+    AnswerHourCount,
+    Department,
+    QualityObjective,
+    Question,
+    Response,
+    ResponseHourCount,
+    ServicePoint,
+    SurveyVersion,
+)
 
 COMMENTS_PER_PAGE = 20
 MAX_COMMENTS_PER_PAGE = 200
@@ -35,8 +47,13 @@ def _scope_filter(service_point_ids: Sequence[int] | None):
     return sa.true() if service_point_ids is None else Response.service_point_id.in_(list(service_point_ids))
 
 
-def answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, text_question_ids: Sequence[int]):
-    """``bucket, service_point_id, question_id, value_int, value_text, count`` for answers in the buckets.
+def hourly_counts_cover(boundaries: Sequence[datetime]) -> bool:
+    """The hourly count tables answer exactly when every boundary is a whole UTC hour."""
+    return all(b.minute == 0 and b.second == 0 and b.microsecond == 0 for b in boundaries)
+
+
+def raw_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, text_question_ids: Sequence[int]):
+    """``bucket, service_point_id, question_id, value_int, value_text, count`` straight from the answers.
 
     Free-text answers are counted without their text (grouping by every comment would be pointless).
     """
@@ -58,18 +75,67 @@ def answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: S
     )
 
 
-def answer_counts(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, text_question_ids: Sequence[int]) -> pd.DataFrame:
-    rows = db.session.execute(answer_counts_statement(boundaries, service_point_ids, text_question_ids)).all()
-    return pd.DataFrame(rows, columns=["bucket", "service_point_id", "question_id", "value_int", "value_text", "count"])
+def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None):
+    """``bucket, service_point_id, question_id, value, count`` summed from ``answer_hour_counts``."""
+    bucket = bucket_expression(AnswerHourCount.hour, boundaries).label("bucket")
+    points = sa.true() if service_point_ids is None else AnswerHourCount.service_point_id.in_(list(service_point_ids))
+    total = sa.func.sum(AnswerHourCount.n)
+    return (
+        sa.select(bucket, AnswerHourCount.service_point_id, AnswerHourCount.question_id, AnswerHourCount.value, total.label("count"))
+        .where(_in_range(AnswerHourCount.hour, boundaries[0], boundaries[-1]), points)
+        .group_by(sa.literal_column("1"), AnswerHourCount.service_point_id, AnswerHourCount.question_id, AnswerHourCount.value)
+        .having(total > 0)
+    )
 
 
-def response_counts(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None) -> pd.DataFrame:
+def _typed_value(kind: str, value_int, value_text):
+    if kind == "text":
+        return None
+    if kind == "single_choice":
+        return value_text
+    return None if value_int is None else int(value_int)
+
+
+def answer_counts(
+    boundaries: Sequence[datetime],
+    service_point_ids: Sequence[int] | None,
+    question_ids: dict[int, tuple[str, str]],
+    source: str = "auto",
+) -> pd.DataFrame:
+    """``bucket, service_point_id, question_id, value, count`` with ``value`` typed by the question's kind.
+
+    ``source``: ``hourly`` (the trigger-kept count tables), ``raw`` (the answers themselves) or ``auto``
+    (hourly whenever the boundaries are whole UTC hours).
+    """
+    columns = ["bucket", "service_point_id", "question_id", "value", "count"]
+    if source == "hourly" or (source == "auto" and hourly_counts_cover(boundaries)):
+        rows = [
+            (bucket, sp, qid, _typed_value(question_ids[qid][1], value if value.lstrip("-").isdigit() else None, value), n)
+            for bucket, sp, qid, value, n in db.session.execute(hourly_answer_counts_statement(boundaries, service_point_ids))
+            if qid in question_ids
+        ]
+        return pd.DataFrame(rows, columns=columns)
+    text_ids = [qid for qid, (_code, kind) in question_ids.items() if kind == "text"]
+    rows = [
+        (bucket, sp, qid, _typed_value(question_ids[qid][1], value_int, value_text), n)
+        for bucket, sp, qid, value_int, value_text, n in db.session.execute(
+            raw_answer_counts_statement(boundaries, service_point_ids, text_ids))
+        if qid in question_ids
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def response_counts(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, source: str = "auto") -> pd.DataFrame:
     """``bucket, service_point_id, count`` of responses."""
-    bucket = bucket_expression(Response.submitted_at, boundaries).label("bucket")
+    if source == "hourly" or (source == "auto" and hourly_counts_cover(boundaries)):
+        column, points, count = ResponseHourCount.hour, ResponseHourCount.service_point_id, sa.func.sum(ResponseHourCount.n)
+    else:
+        column, points, count = Response.submitted_at, Response.service_point_id, sa.func.count()
+    scope = sa.true() if service_point_ids is None else points.in_(list(service_point_ids))
     statement = (
-        sa.select(bucket, Response.service_point_id, sa.func.count().label("count"))
-        .where(_in_range(Response.submitted_at, boundaries[0], boundaries[-1]), _scope_filter(service_point_ids))
-        .group_by(sa.literal_column("1"), Response.service_point_id)
+        sa.select(bucket_expression(column, boundaries).label("bucket"), points, count.label("count"))
+        .where(_in_range(column, boundaries[0], boundaries[-1]), scope)
+        .group_by(sa.literal_column("1"), points)
     )
     return pd.DataFrame(db.session.execute(statement).all(), columns=["bucket", "service_point_id", "count"])
 
@@ -81,15 +147,27 @@ def _utc_hour(column):
     return sa.func.strftime("%Y-%m-%d %H", column)
 
 
-def responses_by_utc_hour(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
-    """``hour_utc, count``: responses per UTC clock hour (turned into local weekday × hour by the caller)."""
+def responses_by_utc_hour(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, source: str = "auto") -> pd.DataFrame:
+    """``hour, count``: responses per UTC clock hour (aware timestamps; the caller turns them into local time)."""
+    if source == "hourly" or (source == "auto" and hourly_counts_cover([start, end])):
+        scope = sa.true() if service_point_ids is None else ResponseHourCount.service_point_id.in_(list(service_point_ids))
+        statement = (
+            sa.select(ResponseHourCount.hour, sa.func.sum(ResponseHourCount.n))
+            .where(_in_range(ResponseHourCount.hour, start, end), scope)
+            .group_by(ResponseHourCount.hour)
+        )
+        frame = pd.DataFrame(db.session.execute(statement).all(), columns=["hour", "count"])
+        frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
+        return frame
     hour = _utc_hour(Response.submitted_at).label("hour_utc")
     statement = (
         sa.select(hour, sa.func.count().label("count"))
         .where(_in_range(Response.submitted_at, start, end), _scope_filter(service_point_ids))
         .group_by(sa.literal_column("1"))
     )
-    return pd.DataFrame(db.session.execute(statement).all(), columns=["hour_utc", "count"])
+    frame = pd.DataFrame(db.session.execute(statement).all(), columns=["hour", "count"])
+    frame["hour"] = pd.to_datetime(frame["hour"], format="%Y-%m-%d %H", utc=True)
+    return frame
 
 
 def service_point_catalog() -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Indicators for a period and a scope, as the JSON structure shared by the CLI, the API, dashboards and reports.
 
-One ``GROUP BY`` fetches answer counts per (time bucket × counter × question × value) for the period and
-the previous one; everything else — office, department, counter and month breakdowns, changes, objectives —
+One ``GROUP BY`` (over the trigger-kept hourly counts) fetches answer counts per (time bucket × counter ×
+question × value) for the period and the previous one; everything else — office, department, counter and month breakdowns, changes, objectives —
 is summed from those few hundred rows in pandas.
 """
 from __future__ import annotations
@@ -83,34 +83,28 @@ class _Counts:
     responses: pd.DataFrame  # bucket, start, service_point, department, count
 
 
-def _fetch_counts(boundaries: list[datetime], scope: Scope, question_ids: dict[int, tuple[str, str]]) -> _Counts:
-    text_ids = [qid for qid, (_code, kind) in question_ids.items() if kind == "text"]
+def _fetch_counts(boundaries: list[datetime], scope: Scope, question_ids: dict[int, tuple[str, str]], source: str) -> _Counts:
     points = scope.service_points.set_index("id")
     bucket_start = pd.Series(boundaries[:-1])
 
-    answers = queries.answer_counts(boundaries, scope.service_point_ids, text_ids)
-    codes = answers["question_id"].map(lambda qid: question_ids[qid][0])
-    kinds = answers["question_id"].map(lambda qid: question_ids[qid][1])
-    values = answers["value_text"].where(kinds == "single_choice", answers["value_int"])
+    def label(frame: pd.DataFrame) -> dict:
+        return {
+            "bucket": frame["bucket"],
+            "start": frame["bucket"].map(bucket_start),
+            "service_point": frame["service_point_id"].map(points["code"]),
+            "department": frame["service_point_id"].map(points["department_code"]),
+        }
+
+    answers = queries.answer_counts(boundaries, scope.service_point_ids, question_ids, source)
     answers = pd.DataFrame({
-        "bucket": answers["bucket"],
-        "start": answers["bucket"].map(bucket_start),
-        "service_point": answers["service_point_id"].map(points["code"]),
-        "department": answers["service_point_id"].map(points["department_code"]),
-        "code": codes,
-        "kind": kinds,
-        "value": values.map(lambda v: int(v) if isinstance(v, float) and v == v else v),
+        **label(answers),
+        "code": answers["question_id"].map(lambda qid: question_ids[qid][0]),
+        "kind": answers["question_id"].map(lambda qid: question_ids[qid][1]),
+        "value": answers["value"],
         "count": answers["count"].astype("int64"),
     })
-
-    responses = queries.response_counts(boundaries, scope.service_point_ids)
-    responses = pd.DataFrame({
-        "bucket": responses["bucket"],
-        "start": responses["bucket"].map(bucket_start),
-        "service_point": responses["service_point_id"].map(points["code"]),
-        "department": responses["service_point_id"].map(points["department_code"]),
-        "count": responses["count"].astype("int64"),
-    })
+    responses = queries.response_counts(boundaries, scope.service_point_ids, source)
+    responses = pd.DataFrame({**label(responses), "count": responses["count"].astype("int64")})
     return _Counts(answers, responses)
 
 
@@ -184,17 +178,18 @@ def _evaluate_objectives(scope: Scope, office: dict, departments: list[dict], po
 
 
 def compute_indicators(
-    period: Period | str, department_code: str | None = None, service_point_code: str | None = None
+    period: Period | str, department_code: str | None = None, service_point_code: str | None = None, *, source: str = "auto"
 ) -> dict:
     """Every indicator of a period and scope: the JSON contract of the CLI and ``GET /api/v1/indicators``.
 
     Raises ``PeriodError`` / ``ScopeError`` (both ``ValueError``) with a message fit for the user.
+    ``source`` picks the counts read (``auto``, ``hourly`` or ``raw``, see ``queries.answer_counts``).
     """
     period = as_period(period)
     previous_period = period.previous()
     scope = resolve_scope(department_code, service_point_code)
     questions, question_ids = queries.question_catalog()
-    counts = _fetch_counts(_boundaries([previous_period, period]), scope, question_ids)
+    counts = _fetch_counts(_boundaries([previous_period, period]), scope, question_ids, source)
     current = _Counts(_in_period(counts.answers, period), _in_period(counts.responses, period))
     previous = _Counts(_in_period(counts.answers, previous_period), _in_period(counts.responses, previous_period))
 
@@ -220,19 +215,19 @@ def compute_indicators(
         "by_department": by_department,
         "by_service_point": by_service_point,
         "by_month": _by_month(current, period, questions),
-        "by_weekday_hour": weekday_hour_counts(period, scope),
+        "by_weekday_hour": weekday_hour_counts(period, scope, source=source),
         "objectives": _evaluate_objectives(scope, office, by_department, by_service_point),
     }
 
 
-def weekday_hour_counts(period: Period | str, scope: Scope | None = None) -> list[dict]:
+def weekday_hour_counts(period: Period | str, scope: Scope | None = None, *, source: str = "auto") -> list[dict]:
     """Responses per local weekday (0 = Monday) and hour, only the non-empty cells, for heat maps."""
     period = as_period(period)
     scope = scope or resolve_scope()
-    hours = queries.responses_by_utc_hour(period.start, period.end, scope.service_point_ids)
+    hours = queries.responses_by_utc_hour(period.start, period.end, scope.service_point_ids, source)
     if hours.empty:
         return []
-    local = pd.to_datetime(hours["hour_utc"], format="%Y-%m-%d %H", utc=True).dt.tz_convert(period.tz_name)
+    local = hours["hour"].dt.tz_convert(period.tz_name)
     cells = hours.assign(weekday=local.dt.weekday, hour=local.dt.hour).groupby(["weekday", "hour"])["count"].sum()
     return [
         {"weekday": int(weekday), "weekday_name": WEEKDAYS[weekday], "hour": int(hour), "responses": int(count)}
@@ -241,13 +236,13 @@ def weekday_hour_counts(period: Period | str, scope: Scope | None = None) -> lis
 
 
 def indicators_by_month(
-    period: Period | str, department_code: str | None = None, service_point_code: str | None = None
+    period: Period | str, department_code: str | None = None, service_point_code: str | None = None, *, source: str = "auto"
 ) -> list[dict]:
     """Per-month indicators over a period (e.g. the last 12 months), for CSAT-by-month charts with intervals."""
     period = as_period(period)
     scope = resolve_scope(department_code, service_point_code)
     questions, question_ids = queries.question_catalog()
-    counts = _fetch_counts(_boundaries([period]), scope, question_ids)
+    counts = _fetch_counts(_boundaries([period]), scope, question_ids, source)
     return _by_month(counts, period, questions)
 
 

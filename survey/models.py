@@ -317,3 +317,34 @@ class AuditLog(db.Model):
     details: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
 
     user: so.Mapped[User | None] = so.relationship()
+
+
+class ResponseHourCount(db.Model):
+    """Responses per UTC hour and counter, kept by database triggers (``analytics/rollup.py``) for fast indicators."""
+
+    __tablename__ = "response_hour_counts"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    hour: so.Mapped[datetime] = so.mapped_column(UTCDateTime, primary_key=True)
+    service_point_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    n: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class AnswerHourCount(db.Model):
+    """Answers per UTC hour × counter × question × value (text; '' for free text), kept by database triggers."""
+
+    __tablename__ = "answer_hour_counts"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    hour: so.Mapped[datetime] = so.mapped_column(UTCDateTime, primary_key=True)
+    service_point_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    question_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    value: so.Mapped[str] = so.mapped_column(sa.Text, primary_key=True)
+    n: so.Mapped[int] = so.mapped_column(default=0)
+
+
+@sa.event.listens_for(db.metadata, "after_create")
+def _create_count_triggers(_metadata, connection, **_kw) -> None:
+    from analytics.rollup import create_count_triggers
+
+    create_count_triggers(connection)

@@ -1,0 +1,139 @@
+"""Benchmark: office-wide quarterly indicators against a bare SQL GROUP BY of the same counts, same run.
+
+    .venv/bin/python bench/indicators.py                       # 1,000,000 responses, SQLite (cached in /tmp)
+    .venv/bin/python bench/indicators.py --responses 10000000  # the 10M memory check
+    .venv/bin/python bench/indicators.py --database-url postgresql://postgres@127.0.0.1/test
+
+Seeding runs in a child process, so the peak memory printed is that of computing the indicators.
+Figures printed:
+- ``indicators``: ``compute_indicators("2026-Q3")`` — the whole JSON (office, departments, counters, months,
+  weekday × hour, changes against 2026-Q2, objectives), median of ``--repeat`` warm calls;
+- ``bare GROUP BY of the same counts``: the answer-count statement it sends (counts per month × counter ×
+  question × value over 2026-Q2 and 2026-Q3, summed from the trigger-kept hourly count table), executed and
+  fetched with nothing around it — the baseline of the 2x target; then all three statements it sends;
+- the same counts grouped straight from the raw ``answers`` ⨝ ``responses`` tables, and the minimal raw
+  GROUP BY (2026-Q3 only, question × value): what any implementation without the count tables must scan;
+- ratios against each, and the peak resident memory of this process.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from bench.common import TIMEZONE, make_app, peak_rss_mib, timed  # noqa: E402
+
+TARGET_SECONDS = 0.5
+TARGET_RATIO = 2.0
+TARGET_MEMORY_MIB = 1024
+
+
+def seed_in_child(n_responses: int, database_url: str | None) -> str:
+    command = [sys.executable, "-m", "bench.common", "--responses", str(n_responses)]
+    if database_url:
+        command += ["--database-url", database_url]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=PROJECT_ROOT, check=True, capture_output=True, text=True)
+    sys.stderr.write(result.stderr)
+    print(f"database ready in {time.perf_counter() - started:.1f} s: {result.stdout.strip()}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def statements(period_text: str):
+    """The SQL ``compute_indicators`` sends for the office scope (built by the same code), and raw baselines."""
+    import sqlalchemy as sa
+
+    from analytics import queries
+    from analytics.periods import parse_period
+    from analytics.service import _boundaries
+    from survey.models import Answer, Response, ResponseHourCount
+
+    period = parse_period(period_text, TIMEZONE)
+    boundaries = _boundaries([period.previous(), period])
+    _questions, question_ids = queries.question_catalog()
+    text_ids = [qid for qid, (_code, kind) in question_ids.items() if kind == "text"]
+    main = queries.hourly_answer_counts_statement(boundaries, None)
+    responses = (
+        sa.select(queries.bucket_expression(ResponseHourCount.hour, boundaries), ResponseHourCount.service_point_id,
+                  sa.func.sum(ResponseHourCount.n))
+        .where(ResponseHourCount.hour >= boundaries[0], ResponseHourCount.hour < boundaries[-1])
+        .group_by(sa.literal_column("1"), ResponseHourCount.service_point_id)
+    )
+    hours = (
+        sa.select(ResponseHourCount.hour, sa.func.sum(ResponseHourCount.n))
+        .where(ResponseHourCount.hour >= period.start, ResponseHourCount.hour < period.end)
+        .group_by(ResponseHourCount.hour)
+    )
+    raw = queries.raw_answer_counts_statement(boundaries, None, text_ids)
+    minimal = (
+        sa.select(Answer.question_id, Answer.value_int, Answer.value_text, sa.func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.submitted_at >= period.start, Response.submitted_at < period.end,
+               Answer.question_id.not_in(text_ids))
+        .group_by(Answer.question_id, Answer.value_int, Answer.value_text)
+    )
+    return main, [main, responses, hours], raw, minimal
+
+
+def run(n_responses: int, database_url: str | None, period: str, repeat: int, raw_repeat: int) -> None:
+    url = seed_in_child(n_responses, database_url)
+    app = make_app(url)
+    with app.app_context():
+        from analytics.service import compute_indicators
+        from extensions import db
+
+        main, all_statements, raw, minimal = statements(period)
+
+        def bare(statement):
+            return lambda: db.session.execute(statement).all()
+
+        def bare_all():
+            for statement in all_statements:
+                db.session.execute(statement).all()
+
+        started = time.perf_counter()
+        result = compute_indicators(period)
+        cold = time.perf_counter() - started
+        warm, timings = timed(lambda: compute_indicators(period), repeat)
+        bare(main)()
+        baseline, _ = timed(bare(main), repeat)
+        baseline_all, _ = timed(bare_all, repeat)
+        raw_time, _ = timed(bare(raw), raw_repeat)
+        minimal_time, _ = timed(bare(minimal), raw_repeat)
+        peak = peak_rss_mib()
+        backend = db.engine.dialect.name
+
+    print(f"backend: {backend}; responses stored: {n_responses:,}; period {period}: "
+          f"{result['responses']:,} responses (previous {result['previous_period']['responses']:,})")
+    print(f"indicators (office-wide {period}), cold first call:     {cold:.3f} s")
+    print(f"indicators (office-wide {period}), warm median of {repeat}:   {warm:.3f} s   "
+          f"(all: {', '.join(f'{t:.3f}' for t in timings)})")
+    print(f"bare GROUP BY of the same counts (hourly count table): {baseline:.3f} s   "
+          f"ratio {warm / baseline:.2f}x (target <= {TARGET_RATIO:.1f}x)")
+    print(f"bare GROUP BY, all 3 statements it sends:              {baseline_all:.3f} s   ratio {warm / baseline_all:.2f}x")
+    print(f"bare GROUP BY of the same counts on the raw answers:   {raw_time:.3f} s   ratio {warm / raw_time:.3f}x")
+    print(f"minimal raw GROUP BY ({period} only, question x value): {minimal_time:.3f} s   ratio {warm / minimal_time:.3f}x")
+    print(f"peak memory (RSS) of this process:                     {peak:.0f} MiB   (target < {TARGET_MEMORY_MIB} MiB)")
+    print(f"targets: warm < {TARGET_SECONDS} s {'met' if warm < TARGET_SECONDS else 'NOT met'}; "
+          f"ratio to the same GROUP BY {'met' if warm / baseline <= TARGET_RATIO else 'NOT met'}; "
+          f"memory {'met' if peak < TARGET_MEMORY_MIB else 'NOT met'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=1_000_000, help="1000000 by default; 10000000 for the memory check")
+    parser.add_argument("--database-url", default=None, help="default: a cached SQLite file under /tmp/opinia-bench")
+    parser.add_argument("--period", default="2026-Q3")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--raw-repeat", type=int, default=1, help="runs of the slow raw-table baselines")
+    args = parser.parse_args()
+    run(args.responses, args.database_url, args.period, args.repeat, args.raw_repeat)
+
+
+if __name__ == "__main__":
+    main()
