@@ -1,8 +1,8 @@
 """The few figures the management-review report needs beyond ``compute_indicators``.
 
-- ``quarterly_series``: per-quarter indicators of the office and of each department over the last quarters,
-  from one grouped count (the same fetch and the same pure functions as ``compute_indicators``, so the
-  report period's own point equals its indicators);
+- ``quarterly_series``: per-quarter CSAT of the office and of each department over the last quarters,
+  from one grouped count of rating answers, turned into indicators by the same pure functions as
+  ``compute_indicators`` (so the report period's own point equals its indicators);
 - ``grouped_comments``: residents' comments of a period and scope grouped by counter, rating and identical
   text with how often each was written, lowest ratings first;
 - ``channel_counts``: responses per channel (web, kiosk, paper).
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
 from analytics import queries
 from analytics.indicators import grouped_questions, questions_from_counts
 from analytics.periods import Period, period_containing_day
-from analytics.service import Scope, _fetch_counts
+from analytics.service import Scope
 from extensions import db
 from survey.models import Answer, Department, Question, Response, ServicePoint
 
@@ -35,31 +36,61 @@ def trend_quarters(period: Period, count: int = TREND_QUARTERS) -> list[Period]:
     return list(reversed(quarters))
 
 
-def _quarter_entry(quarter: Period, questions: list[dict], responses: int) -> dict:
-    return {"quarter": quarter.label, "responses": responses, "questions": questions}
+def _rating_counts(boundaries: list[datetime], scope: Scope) -> pd.DataFrame:
+    """``bucket, service_point_id, question_id, value_int, count`` of ``rating_5`` answers only.
+
+    The trend needs nothing but CSAT, so only rating answers are grouped: a fraction of the rows
+    ``compute_indicators`` groups, over a longer span.
+    """
+    bucket = queries.bucket_expression(Response.submitted_at, boundaries).label("bucket")
+    rating_questions = sa.select(Question.id).where(Question.kind == "rating_5")
+    statement = (
+        sa.select(bucket, Response.service_point_id, Answer.question_id, Answer.value_int, sa.func.count().label("count"))
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.submitted_at >= boundaries[0], Response.submitted_at < boundaries[-1],
+               Answer.question_id.in_(rating_questions))
+        .group_by(bucket, Response.service_point_id, Answer.question_id, Answer.value_int)
+    )
+    if scope.service_point_ids is not None:
+        statement = statement.where(Response.service_point_id.in_(scope.service_point_ids))
+    rows = db.session.execute(statement).all()
+    return pd.DataFrame(rows, columns=["bucket", "service_point_id", "question_id", "value_int", "count"])
 
 
 def quarterly_series(quarters: list[Period], scope: Scope) -> dict:
-    """``{"office": [...], "departments": {code: [...]}}``, one entry per quarter with ``responses`` and ``questions``."""
+    """``{"office": [...], "departments": {code: [...]}}``: per quarter ``quarter``, ``responses`` and ``questions``
+    (the ``rating_5`` questions' indicators, by the same pure functions as ``compute_indicators``)."""
     questions, question_ids = queries.question_catalog()
+    ratings = [q for q in questions if q["kind"] == "rating_5"]
     boundaries: list[datetime] = [q.start for q in quarters] + [quarters[-1].end]
-    counts = _fetch_counts(boundaries, scope, question_ids)
-    empty = questions_from_counts(counts.answers.iloc[0:0], questions)
+    department_of = dict(zip(scope.service_points["id"], scope.service_points["department_code"]))
+    raw = _rating_counts(boundaries, scope)
+    answers = pd.DataFrame({
+        "bucket": raw["bucket"],
+        "department": raw["service_point_id"].map(department_of),
+        "code": raw["question_id"].map(lambda qid: question_ids[qid][0]),
+        "kind": "rating_5",
+        "value": raw["value_int"].map(int) if len(raw) else raw["value_int"],
+        "count": raw["count"].astype("int64"),
+    })
+    responses = queries.response_counts(boundaries, scope.service_point_ids)
+    responses["department"] = responses["service_point_id"].map(department_of)
+    empty = questions_from_counts(answers.iloc[0:0], ratings)
 
-    def series(answers, responses) -> list[dict]:
-        by_bucket = grouped_questions(answers, "bucket", questions)
-        totals = responses.groupby("bucket")["count"].sum() if len(responses) else {}
+    def series(part: pd.DataFrame, response_part: pd.DataFrame) -> list[dict]:
+        by_bucket = grouped_questions(part, "bucket", ratings)
+        totals = {int(k): int(v) for k, v in response_part.groupby("bucket")["count"].sum().items()} if len(response_part) else {}
         return [
-            _quarter_entry(quarter, by_bucket.get(index, empty), int(totals.get(index, 0)) if len(responses) else 0)
+            {"quarter": quarter.label, "responses": totals.get(index, 0), "questions": by_bucket.get(index, empty)}
             for index, quarter in enumerate(quarters)
         ]
 
-    departments = {}
-    for code in scope.service_points["department_code"].unique():
-        answers = counts.answers[counts.answers["department"] == code]
-        responses = counts.responses[counts.responses["department"] == code]
-        departments[code] = series(answers, responses)
-    return {"office": series(counts.answers, counts.responses), "departments": departments}
+    departments = {
+        code: series(answers[answers["department"] == code], responses[responses["department"] == code])
+        for code in scope.service_points["department_code"].unique()
+    }
+    return {"office": series(answers, responses), "departments": departments}
 
 
 def _rating_of_response():
