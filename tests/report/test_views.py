@@ -1,7 +1,9 @@
 """Staff downloads of the report and the data: managers get any scope, department heads only their own."""
 from __future__ import annotations
 
+import html as html_lib
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -76,3 +78,14 @@ def test_reports_page_offers_the_downloads_in_scope(head_client, report_office):
     html = page.get_data(as_text=True)
     assert "/reports/management-review.pdf" in html and "/reports/responses.xlsx" in html
     assert 'value="KM"' in html and 'value="AB"' not in html and "Cały urząd" not in html
+
+
+def test_dashboard_download_button_gives_the_report_of_its_period_and_scope(head_client, report_office):
+    page = head_client.get(f"/dashboard/department/KM?period={PERIOD}")
+    assert page.status_code == 200
+    link = re.search(r'href="(/reports/management-review\.pdf\?[^"]+)"', page.get_data(as_text=True))
+    assert link, "no Download report link on the dashboard"
+    href = html_lib.unescape(link.group(1))
+    assert "period=2026-Q3" in href and "department=KM" in href
+    result = head_client.get(href)
+    assert result.status_code == 200 and result.data.startswith(b"%PDF")
