@@ -217,3 +217,12 @@ def test_new_answer_in_the_window_shows_at_once(head_client, office, db, app):
     hits = cache.hits
     text_of(head_client.get("/dashboard/department/KM" + Q3))
     assert cache.hits == hits + 1  # nothing new: served from the cache
+
+
+def test_report_downloads_are_offered_for_the_same_scope(head_client, km_data):
+    html = text_of(head_client.get("/dashboard/service-point/KM-1" + Q3))
+    assert 'href="/reports/management-review.pdf?period=2026-Q3&amp;department=KM"' in html
+    link = re.search(r'href="(/reports/responses\.csv\?[^"]+)"', html).group(1).replace("&amp;", "&")
+    response = head_client.get(link)
+    assert response.status_code == 200
+    assert text_of(response).count("\nKM") + text_of(response).count(",KM,") >= 45
