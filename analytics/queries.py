@@ -155,6 +155,7 @@ def responses_by_utc_hour(start: datetime, end: datetime, service_point_ids: Seq
             sa.select(ResponseHourCount.hour, sa.func.sum(ResponseHourCount.n))
             .where(_in_range(ResponseHourCount.hour, start, end), scope)
             .group_by(ResponseHourCount.hour)
+            .having(sa.func.sum(ResponseHourCount.n) > 0)
         )
         frame = pd.DataFrame(db.session.execute(statement).all(), columns=["hour", "count"])
         frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
