@@ -123,3 +123,15 @@ def test_untouched_kiosk_survey_is_left_alone(open_page, live_server):
     page.goto(f"{live_server.url}/k/{live_server.token('AB-1')}")
     page.clock.run_for(10 * live_server.app.config["OPINIA_KIOSK_IDLE_SECONDS"] * 1000)
     assert not page.locator("#idle-warning").is_visible()
+
+
+def test_kiosk_resets_with_javascript_off(open_page, live_server):
+    """The reset is a meta refresh, so it needs no script at all (and no CSP exception)."""
+    page = open_page(**TABLET, javascript=False)
+    token = live_server.token("GK-2")
+    page.goto(f"{live_server.url}/k/{token}")
+    page.click("label[for=satisfaction-3]")
+    page.click("button.submit")
+    page.wait_for_url(f"**/k/{token}/dziekujemy*")
+    page.wait_for_url(f"**/k/{token}?lang=pl", timeout=(KIOSK_RESET_SECONDS + 5) * 1000)
+    assert visible_answers(page) == {"checked": [], "comment": ""}
