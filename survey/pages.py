@@ -108,14 +108,14 @@ def footer_origin() -> str | None:
 
 
 @cache
-def _file_hash(path: str) -> str:
+def _file_hash(path: str, modified_ns: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
 def static_url(filename: str) -> str:
     """A static file's URL with its content hash, so a changed file is never served stale from cache."""
     path = Path(current_app.static_folder or "") / filename
-    return url_for("static", filename=filename, v=_file_hash(str(path)))
+    return url_for("static", filename=filename, v=_file_hash(str(path), path.stat().st_mtime_ns))
 
 
 @bp.get("/deklaracja-dostepnosci")
