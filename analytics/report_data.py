@@ -1,8 +1,8 @@
 """The few figures the management-review report needs beyond ``compute_indicators``.
 
 - ``quarterly_series``: per-quarter CSAT of the office and of each department over the last quarters,
-  from one grouped count of rating answers, turned into indicators by the same pure functions as
-  ``compute_indicators`` (so the report period's own point equals its indicators);
+  from the same grouped counts (``queries.answer_counts``, read from the hourly count tables) and the same
+  pure functions as ``compute_indicators``, so the report period's own point equals its indicators;
 - ``grouped_comments``: residents' comments of a period and scope grouped by counter, rating and identical
   text with how often each was written, lowest ratings first;
 - ``channel_counts``: responses per channel (web, kiosk, paper).
@@ -36,42 +36,21 @@ def trend_quarters(period: Period, count: int = TREND_QUARTERS) -> list[Period]:
     return list(reversed(quarters))
 
 
-def _rating_counts(boundaries: list[datetime], scope: Scope) -> pd.DataFrame:
-    """``bucket, service_point_id, question_id, value_int, count`` of ``rating_5`` answers only.
-
-    The trend needs nothing but CSAT, so only rating answers are grouped: a fraction of the rows
-    ``compute_indicators`` groups, over a longer span.
-    """
-    bucket = queries.bucket_expression(Response.submitted_at, boundaries).label("bucket")
-    rating_questions = sa.select(Question.id).where(Question.kind == "rating_5")
-    statement = (
-        sa.select(bucket, Response.service_point_id, Answer.question_id, Answer.value_int, sa.func.count().label("count"))
-        .select_from(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.submitted_at >= boundaries[0], Response.submitted_at < boundaries[-1],
-               Answer.question_id.in_(rating_questions))
-        .group_by(bucket, Response.service_point_id, Answer.question_id, Answer.value_int)
-    )
-    if scope.service_point_ids is not None:
-        statement = statement.where(Response.service_point_id.in_(scope.service_point_ids))
-    rows = db.session.execute(statement).all()
-    return pd.DataFrame(rows, columns=["bucket", "service_point_id", "question_id", "value_int", "count"])
-
-
 def quarterly_series(quarters: list[Period], scope: Scope) -> dict:
     """``{"office": [...], "departments": {code: [...]}}``: per quarter ``quarter``, ``responses`` and ``questions``
     (the ``rating_5`` questions' indicators, by the same pure functions as ``compute_indicators``)."""
     questions, question_ids = queries.question_catalog()
     ratings = [q for q in questions if q["kind"] == "rating_5"]
+    rating_ids = {qid: code_kind for qid, code_kind in question_ids.items() if code_kind[1] == "rating_5"}
     boundaries: list[datetime] = [q.start for q in quarters] + [quarters[-1].end]
     department_of = dict(zip(scope.service_points["id"], scope.service_points["department_code"]))
-    raw = _rating_counts(boundaries, scope)
+    raw = queries.answer_counts(boundaries, scope.service_point_ids, rating_ids)
     answers = pd.DataFrame({
         "bucket": raw["bucket"],
         "department": raw["service_point_id"].map(department_of),
-        "code": raw["question_id"].map(lambda qid: question_ids[qid][0]),
+        "code": raw["question_id"].map(lambda qid: rating_ids[qid][0]),
         "kind": "rating_5",
-        "value": raw["value_int"].map(int) if len(raw) else raw["value_int"],
+        "value": raw["value"],
         "count": raw["count"].astype("int64"),
     })
     responses = queries.response_counts(boundaries, scope.service_point_ids)

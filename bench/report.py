@@ -13,6 +13,7 @@ The database is seeded (or reused) by ``bench.common`` in a child process. Figur
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -66,6 +67,8 @@ def run(n_responses: int, database_url: str | None, period: str, repeat: int) ->
     print("  steps of one warm run:     " + ", ".join(f"{step} {seconds:.2f} s" for step, seconds in breakdown))
     print(f"baseline compute_indicators: {indicators_time:.2f} s   -> report / indicators = {warm / indicators_time:.1f}x")
     print(f"baseline empty-quarter PDF:  {empty_time:.2f} s   -> report / empty report = {warm / empty_time:.1f}x")
+    print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{load:.1f}" for load in os.getloadavg())
+          + f" on {os.cpu_count()} CPUs")
     verdict = "OK" if max(cold, warm) < TARGET_SECONDS else "TOO SLOW"
     print(f"target < {TARGET_SECONDS:.0f} s: {verdict}")
 
