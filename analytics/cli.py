@@ -42,13 +42,17 @@ def _points(value) -> str:
     return "–" if value is None else f"{100 * value:+.1f} pp"
 
 
+def _interval(low, high) -> str:
+    return "" if low is None else f" [{_pct(low)}–{_pct(high)}]"
+
+
 def question_summary(q: dict) -> str:
     """One line per question: the headline figures of its kind."""
     kind = q["kind"]
     if kind == "rating_5":
         change = q.get("change", {}).get("csat", {})
         mark = " *" if change.get("significant") else ""
-        return (f"mean {_fmt(q['mean'], 2)}  CSAT {_pct(q['csat'])} [{_pct(q['csat_ci_low'])}–{_pct(q['csat_ci_high'])}]"
+        return (f"mean {_fmt(q['mean'], 2)}  CSAT {_pct(q['csat'])}{_interval(q['csat_ci_low'], q['csat_ci_high'])}"
                 f"  Δ {_points(change.get('difference'))}{mark}")
     if kind == "nps":
         return (f"NPS {_fmt(q['nps'], 1)}  promoters {_pct(q['promoters'])}  passives {_pct(q['passives'])}"
@@ -56,7 +60,7 @@ def question_summary(q: dict) -> str:
     if kind == "yes_no":
         change = q.get("change", {}).get("yes_share", {})
         mark = " *" if change.get("significant") else ""
-        return (f"yes {_pct(q['yes_share'])} [{_pct(q['yes_share_ci_low'])}–{_pct(q['yes_share_ci_high'])}]"
+        return (f"yes {_pct(q['yes_share'])}{_interval(q['yes_share_ci_low'], q['yes_share_ci_high'])}"
                 f"  Δ {_points(change.get('difference'))}{mark}")
     if kind == "single_choice":
         return "  ".join(f"{value} {_pct(s)}" for value, s in q["shares"].items())
