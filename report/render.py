@@ -8,6 +8,7 @@ its first export starts that browser (about a second), later ones take milliseco
 from __future__ import annotations
 
 import base64
+import threading
 import warnings
 from collections.abc import Callable
 
@@ -43,6 +44,13 @@ def figure_svg(figure: go.Figure, width: int = CHART_WIDTH, height: int = CHART_
         # plotly 6 warns that kaleido < 1.0 is deprecated; 0.2.1 is the version that bundles its own Chromium.
         warnings.simplefilter("ignore", DeprecationWarning)
         return figure.to_image(format="svg", width=width, height=height).decode("utf-8")
+
+
+def start_chart_export() -> threading.Thread:
+    """Start kaleido's browser in the background (a throw-away export), so its start overlaps the queries."""
+    thread = threading.Thread(target=figure_svg, args=(go.Figure(),), kwargs={"width": 10, "height": 10}, daemon=True)
+    thread.start()
+    return thread
 
 
 def _csat_columns(question: dict | None) -> dict:

@@ -11,7 +11,7 @@ from analytics.exports import write_responses_csv, write_responses_xlsx
 from analytics.periods import Period
 from analytics.report import build_report
 from analytics.service import Scope, as_period, compute_indicators, resolve_scope
-from report.render import REPORT_FORMATS, render_report
+from report.render import REPORT_FORMATS, render_report, start_chart_export
 
 REPORT_STEPS = ("wskaźniki okresu", "trend kwartalny", "komentarze mieszkańców", "wykresy", "dokument HTML", "PDF")
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -31,6 +31,7 @@ def management_report(period: Period | str, department_code: str | None, output_
     """The report as bytes; ``PeriodError`` / ``ScopeError`` for an unknown period or department."""
     if output_format not in REPORT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(REPORT_FORMATS)}")
+    start_chart_export()
     report = build_report(period, department_code, progress)
     return render_report(report, output_format, progress)
 
