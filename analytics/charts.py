@@ -61,6 +61,8 @@ DEFAULT_LABELS = {
     "weekday": "dzień tygodnia",
     "hour": "godzina",
     "service_point": "stanowisko",
+    # Plotly's ``separators``: the decimal mark, then the thousands separator (Polish: "12 345,6").
+    "separators": ", ",
 }
 
 
@@ -68,15 +70,15 @@ def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
     return {**DEFAULT_LABELS, **(labels or {})}
 
 
-def _figure(title: str | None, **layout) -> go.Figure:
-    figure = go.Figure(layout={"template": TEMPLATE, **layout})
+def _figure(title: str | None, text: Mapping[str, str], **layout) -> go.Figure:
+    figure = go.Figure(layout={"template": TEMPLATE, "separators": text["separators"], **layout})
     if title:
         figure.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, margin={"t": 60})
     return figure
 
 
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
+def _percent(value: float | None, text: Mapping[str, str] = DEFAULT_LABELS) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%".replace(".", text["separators"][0])
 
 
 def _none_if_nan(value) -> float | None:
@@ -102,14 +104,14 @@ def csat_by_month_figure(
     high = [_none_if_nan(v) for v in months["csat_ci_high"]]
     n = [int(v) for v in months["n"]]
     thin = [count < min_sample for count in n]
-    figure = _figure(title, yaxis={"title": {"text": text["csat"]}, "tickformat": ".0%", "range": [0, 1.02]},
+    figure = _figure(title, text, yaxis={"title": {"text": text["csat"]}, "tickformat": ".0%", "range": [0, 1.02]},
                      xaxis={"title": {"text": text["month"]}, "type": "category"}, hovermode="x unified")
     figure.add_trace(go.Scatter(x=x, y=high, mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False,
                                 connectgaps=False, name=text["ci"]))
     figure.add_trace(go.Scatter(x=x, y=low, mode="lines", line={"width": 0}, fill="tonexty", fillcolor=BLUE_BAND,
                                 hoverinfo="skip", connectgaps=False, name=text["ci"]))
     hover = [
-        f"{text['csat']} {_percent(c)} ({_percent(lo)}–{_percent(hi)}), {text['responses']}: {count}"
+        f"{text['csat']} {_percent(c, text)} ({_percent(lo, text)}–{_percent(hi, text)}), {text['responses']}: {count}"
         + (f"<br>{text['not_conclusive']}" if is_thin and count else "")
         for c, lo, hi, count, is_thin in zip(csat, low, high, n, thin)
     ]
@@ -119,7 +121,7 @@ def csat_by_month_figure(
         hovertext=hover, hoverinfo="text",
     ))
     if target is not None:
-        figure.add_trace(go.Scatter(x=x, y=[target] * len(x), mode="lines", name=f"{text['target']} {_percent(target)}",
+        figure.add_trace(go.Scatter(x=x, y=[target] * len(x), mode="lines", name=f"{text['target']} {_percent(target, text)}",
                                     line={"color": RED, "dash": "dash", "width": 2}, hoverinfo="skip"))
     return figure
 
@@ -141,7 +143,7 @@ def service_point_bar_figure(
     low = [_none_if_nan(v) for v in points["csat_ci_low"]]
     high = [_none_if_nan(v) for v in points["csat_ci_high"]]
     n = [int(v) for v in points["n"]]
-    figure = _figure(title, yaxis={"title": {"text": text["csat"]}, "tickformat": ".0%", "range": [0, 1.02]},
+    figure = _figure(title, text, yaxis={"title": {"text": text["csat"]}, "tickformat": ".0%", "range": [0, 1.02]},
                      xaxis={"title": {"text": text["service_point"]}, "type": "category"}, showlegend=target is not None)
     figure.add_trace(go.Bar(
         x=codes, y=csat, name=text["csat"],
@@ -150,7 +152,7 @@ def service_point_bar_figure(
                  "array": [None if c is None else h - c for c, h in zip(csat, high)],
                  "arrayminus": [None if c is None else c - lo for c, lo in zip(csat, low)]},
         hovertext=[
-            f"{html.escape(str(name))}<br>{text['csat']} {_percent(c)}, {text['responses']}: {count}"
+            f"{html.escape(str(name))}<br>{text['csat']} {_percent(c, text)}, {text['responses']}: {count}"
             + (f"<br>{text['not_conclusive']}" if count < min_sample else "")
             for name, c, count in zip(points["name"], csat, n)
         ],
@@ -158,7 +160,7 @@ def service_point_bar_figure(
     ))
     if target is not None:
         figure.add_hline(y=target, line={"color": RED, "dash": "dash", "width": 2})
-        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text['target']} {_percent(target)}",
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text['target']} {_percent(target, text)}",
                                     line={"color": RED, "dash": "dash", "width": 2}))
     return figure
 
@@ -171,11 +173,11 @@ def rating_distribution_figure(
     ratings = [str(r) for r in range(1, 6)]
     counts = [int(distribution.get(r, 0)) for r in ratings]
     total = sum(counts)
-    figure = _figure(title, xaxis={"title": {"text": text["rating"]}, "type": "category"},
+    figure = _figure(title, text, xaxis={"title": {"text": text["rating"]}, "type": "category"},
                      yaxis={"title": {"text": text["answers"]}, "rangemode": "tozero"}, showlegend=False)
     figure.add_trace(go.Bar(
         x=ratings, y=counts, marker={"color": list(RATING_COLOURS)}, name=text["answers"],
-        hovertext=[f"{text['rating']} {r}: {c} ({_percent(c / total if total else None)})" for r, c in zip(ratings, counts)],
+        hovertext=[f"{text['rating']} {r}: {c} ({_percent(c / total if total else None, text)})" for r, c in zip(ratings, counts)],
         hoverinfo="text",
     ))
     return figure
@@ -187,14 +189,14 @@ def nps_split_figure(
     """The NPS answers split into detractors, passives and promoters, as one stacked 100 % bar."""
     text = _labels(labels)
     total = promoters + passives + detractors
-    figure = _figure(title, barmode="stack", height=220,
+    figure = _figure(title, text, barmode="stack", height=220,
                      xaxis={"tickformat": ".0%", "range": [0, 1], "title": {"text": text["share"]}},
                      yaxis={"showticklabels": False, "gridcolor": "white"})
     for key, count in (("detractors", detractors), ("passives", passives), ("promoters", promoters)):
         value = count / total if total else 0
         figure.add_trace(go.Bar(
             x=[value], y=["NPS"], orientation="h", name=text[key], marker={"color": NPS_COLOURS[key]},
-            hovertext=[f"{text[key]}: {count} ({_percent(value if total else None)})"], hoverinfo="text",
+            hovertext=[f"{text[key]}: {count} ({_percent(value if total else None, text)})"], hoverinfo="text",
         ))
     return figure
 
@@ -212,12 +214,12 @@ def choice_figure(
     values = [int(counts[o]) for o in options]
     total = sum(values)
     names = [str(option_labels.get(o, o)) for o in options]
-    figure = _figure(title, height=max(180, 70 + 45 * len(options)), showlegend=False,
+    figure = _figure(title, text, height=max(180, 70 + 45 * len(options)), showlegend=False,
                      xaxis={"title": {"text": text["answers"]}, "rangemode": "tozero"},
                      yaxis={"autorange": "reversed", "type": "category", "automargin": True})
     figure.add_trace(go.Bar(
         x=values, y=names, orientation="h", marker={"color": BLUE}, name=text["answers"],
-        hovertext=[f"{name}: {v} ({_percent(v / total if total else None)})" for name, v in zip(names, values)],
+        hovertext=[f"{name}: {v} ({_percent(v / total if total else None, text)})" for name, v in zip(names, values)],
         hoverinfo="text",
     ))
     return figure
@@ -237,7 +239,7 @@ def weekday_hour_heatmap_figure(
     matrix = weekday_hour_matrix(cells)
     hours = [f"{h:02d}:00" for h in matrix.columns]
     days = [weekday_names[d] for d in matrix.index]
-    figure = _figure(title, height=320, xaxis={"title": {"text": text["hour"]}, "type": "category"},
+    figure = _figure(title, text, height=320, xaxis={"title": {"text": text["hour"]}, "type": "category"},
                      yaxis={"autorange": "reversed", "type": "category", "gridcolor": "white"})
     figure.add_trace(go.Heatmap(
         z=matrix.to_numpy().tolist(), x=hours, y=days, colorscale=HEATMAP_SCALE, name=text["responses"],

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from analytics import charts, queries
@@ -146,6 +147,7 @@ def chart_labels() -> dict[str, str]:
         "weekday": _("dzień tygodnia"),
         "hour": _("godzina"),
         "service_point": _("stanowisko"),
+        "separators": ".," if get_locale().language == "en" else ", ",
     }
 
 

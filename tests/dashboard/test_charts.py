@@ -30,8 +30,14 @@ def test_csat_by_month_has_band_target_and_gaps():
     assert "niekonkluzywny" in line.hovertext[1] and "niekonkluzywny" not in line.hovertext[0]
     band = [t for t in figure.data if t.fill == "tonexty"][0]
     assert list(band.y) == [0.72, 0.25, None]
-    target = by_name["cel 85.0%"]
+    target = by_name["cel 85,0%"]
     assert list(target.y) == [0.85] * 3 and target.line.dash == "dash"
+
+
+def test_numbers_follow_the_given_separators():
+    english = charts.csat_by_month_figure(MONTHS, target=0.85, labels={"target": "target", "separators": ".,"})
+    assert "target 85.0%" in traces(english) and english.layout.separators == ".,"
+    assert charts.csat_by_month_figure(MONTHS).layout.separators == ", "
 
 
 def test_csat_by_month_without_target_has_no_target_line():
