@@ -5,7 +5,7 @@ Fixtures for any browser test:
 
 - ``live_server`` (session): ``.url``, ``.app``, ``.app_context()``, ``.token(counter_code)``,
   ``.create_user(role, departments=())`` -> ``StaffAccount``; the SQLite database holds the demo office
-  (departments, counters, the demo survey) and no responses.
+  (departments, counters, the demo survey); ``demo_responses`` (session) adds a year of demo responses.
 - ``browser`` (session): headless Chromium from /usr/bin/chromium (Playwright never downloads one).
 - ``open_page`` (per test): ``open_page(width=360, height=740, locale="pl-PL", javascript=True)`` opens a
   fresh context (no cookies) and returns its page; ``page`` is ``open_page()`` — a phone.
@@ -119,6 +119,18 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     server.stop()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_responses(live_server) -> int:
+    """A year of realistic demo responses in the live server's database (for dashboards); returns how many."""
+    from survey.demo import seed_demo
+
+    count = 400
+    with live_server.app_context():
+        seed_demo(count, live_server.app.config["OPINIA_TIMEZONE"])
+        db.session.remove()
+    return count
 
 
 @pytest.fixture(scope="session")
