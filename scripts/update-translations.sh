@@ -10,7 +10,7 @@ $PYBABEL -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no
   --project Opinia --copyright-holder "Opinia" -o translations/messages.pot .
 for lang in en pl; do
   if [ -f "translations/$lang/LC_MESSAGES/messages.po" ]; then
-    $PYBABEL -q update -i translations/messages.pot -d translations -l "$lang" --no-fuzzy-matching
+    $PYBABEL -q update -i translations/messages.pot -d translations -l "$lang" --no-fuzzy-matching --ignore-obsolete
   else
     $PYBABEL -q init -i translations/messages.pot -d translations -l "$lang"
   fi
