@@ -6,7 +6,8 @@
 The database is seeded (or reused) by ``bench.common`` in a child process. Figures printed:
 - ``report PDF, cold``: the first report of the process, including kaleido's start of its bundled Chromium;
 - ``report PDF, warm``: median of ``--repeat`` further runs, and each step of the last run (indicators,
-  quarterly trend, comments, charts, HTML, PDF);
+  quarterly trend, comments, charts, HTML, PDF). Besides wall time, the CPU time of this process (SQLite
+  and WeasyPrint run in it; kaleido's browser does not) — on a shared machine it shows the work itself;
 - baselines measured in the same run: ``compute_indicators`` alone (the numbers any report needs), and
   the PDF of a quarter with no answers (the fixed cost of charts-free rendering); the ratios against both.
 """
@@ -49,10 +50,12 @@ def run(n_responses: int, database_url: str | None, period: str, repeat: int) ->
         def pdf(period_text: str = period, progress=lambda step: None) -> bytes:
             return management_report(period_text, None, "pdf", progress)
 
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         content = pdf()
-        cold = time.perf_counter() - started
+        cold, cold_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+        started_cpu = time.process_time()
         warm, timings = timed(pdf, repeat)
+        warm_cpu = (time.process_time() - started_cpu) / repeat
         steps = StepTimer()
         pdf(progress=steps)
         breakdown = steps.durations(time.perf_counter())
@@ -62,8 +65,9 @@ def run(n_responses: int, database_url: str | None, period: str, repeat: int) ->
         empty_time, _ = timed(lambda: pdf(EMPTY_QUARTER), repeat)
 
     print(f"responses stored:            {n_responses:,} ({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
-    print(f"report PDF {period}, cold:   {cold:.2f} s ({len(content) // 1024} KiB)")
-    print(f"report PDF {period}, warm:   {warm:.2f} s median of {repeat} ({', '.join(f'{t:.2f}' for t in timings)})")
+    print(f"report PDF {period}, cold:   {cold:.2f} s wall, {cold_cpu:.2f} s CPU of this process ({len(content) // 1024} KiB)")
+    print(f"report PDF {period}, warm:   {warm:.2f} s wall median of {repeat} ({', '.join(f'{t:.2f}' for t in timings)}),"
+          f" {warm_cpu:.2f} s CPU mean")
     print("  steps of one warm run:     " + ", ".join(f"{step} {seconds:.2f} s" for step, seconds in breakdown))
     print(f"baseline compute_indicators: {indicators_time:.2f} s   -> report / indicators = {warm / indicators_time:.1f}x")
     print(f"baseline empty-quarter PDF:  {empty_time:.2f} s   -> report / empty report = {warm / empty_time:.1f}x")
