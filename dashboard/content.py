@@ -7,7 +7,7 @@ HTML page and for its CSV download, so the two always hold the same numbers.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -214,7 +214,12 @@ def _sorted_rows(rows: list[dict], filters: Filters) -> list[dict]:
     return sorted(present, key=lambda r: r[key], reverse=filters.descending) + missing
 
 
-def scope_table(key: str, caption: str, entries: list[dict], filters: Filters, min_sample: int) -> Table:
+def sorted_table(table: Table, filters: Filters) -> Table:
+    return replace(table, rows=_sorted_rows(table.rows, filters))
+
+
+def scope_table(key: str, caption: str, entries: list[dict], compare: bool, min_sample: int) -> Table:
+    """Departments or counters with their headline indicators, in the catalogue's order (see ``sorted_table``)."""
     columns = [
         Column("code", _("Kod")),
         Column("name", _("Nazwa")),
@@ -226,11 +231,10 @@ def scope_table(key: str, caption: str, entries: list[dict], filters: Filters, m
         Column("nps", _("NPS"), "nps"),
         Column("yes_share", _("Odpowiedzi „tak”"), "percent"),
     ]
-    if filters.compare:
+    if compare:
         columns += [Column("csat_change", _("Zmiana CSAT (pp)"), "pp"),
                     Column("csat_change_significant", _("Zmiana istotna"), "flag")]
-    rows = _sorted_rows([_scope_row(e, min_sample) for e in entries], filters)
-    return Table(key, caption, columns, rows, sortable=True)
+    return Table(key, caption, columns, [_scope_row(e, min_sample) for e in entries], sortable=True)
 
 
 def months_table(months: list[dict], min_sample: int) -> Table:
@@ -379,36 +383,62 @@ def _window(filters: Filters, *periods) -> tuple[datetime, datetime]:
     return min(p.start for p in periods), max(p.end for p in periods)
 
 
-def office_dashboard(filters: Filters) -> Dashboard:
-    return app_cache().get_or_build(("office", filters), _window(filters), lambda: _office_dashboard(filters), max_age())
+def _period_only(filters: Filters) -> Filters:
+    """What the expensive part of a dashboard depends on (sorting and comment paging are applied per request)."""
+    return Filters(period=filters.period, compare=filters.compare)
+
+
+def _for_request(base: Dashboard, filters: Filters) -> Dashboard:
+    tables = {key: sorted_table(t, filters) if t.sortable else t for key, t in base.tables.items()}
+    return replace(base, filters=filters, tables=tables)
+
+
+def office_dashboard(filters: Filters, lang: str) -> Dashboard:
+    """The office overview (cached until an answer arrives within its time window, see ``dashboard.cache``)."""
+    base_filters = _period_only(filters)
+    base = app_cache().get_or_build(("office", base_filters, lang), _window(filters),
+                                    lambda: _office_dashboard(base_filters), max_age())
+    return _for_request(base, filters)
 
 
 def scope_dashboard(filters: Filters, lang: str, department_code: str | None = None,
                     service_point_code: str | None = None) -> Dashboard:
-    """A department's or a counter's dashboard (cached until a response arrives within its time window)."""
+    """A department's or a counter's dashboard; the figures and the comments page are cached separately."""
+    base_filters = _period_only(filters)
     trend = trend_period(filters.period, local_today(filters.period.tz_name))
-    return app_cache().get_or_build(
-        ("scope", filters, lang, department_code, service_point_code, trend),
+    base = app_cache().get_or_build(
+        ("scope", base_filters, lang, department_code, service_point_code, trend),
         _window(filters, trend),
-        lambda: _scope_dashboard(filters, lang, trend, department_code, service_point_code),
+        lambda: _scope_dashboard(base_filters, lang, trend, department_code, service_point_code),
         max_age(),
     )
+    dashboard = _for_request(base, filters)
+    dashboard.comments = app_cache().get_or_build(
+        ("comments", filters.period, department_code, service_point_code, filters.query, filters.ratings, filters.page),
+        (filters.period.start, filters.period.end),
+        lambda: comments_page(filters.period, department_code, service_point_code, text=filters.query or None,
+                              ratings=list(filters.ratings) or None, page=filters.page),
+        max_age(),
+    )
+    dashboard.tables["comments"] = comments_table(dashboard.comments.items, filters.period.tz_name)
+    return dashboard
 
 
 def _office_dashboard(filters: Filters) -> Dashboard:
     dashboard = _base(filters, None, None)
     dashboard.tables["departments"] = scope_table(
-        "departments", _("Wydziały"), dashboard.indicators["by_department"], filters, dashboard.min_sample)
+        "departments", _("Wydziały"), dashboard.indicators["by_department"], filters.compare, dashboard.min_sample)
     return dashboard
 
 
 def _scope_dashboard(filters: Filters, lang: str, trend: Period, department_code: str | None,
                      service_point_code: str | None) -> Dashboard:
-    """A department's or a counter's dashboard: the office's parts plus charts and comments."""
+    """A department's or a counter's figures and tables: the office's parts plus the charts."""
     dashboard = _base(filters, department_code, service_point_code)
     indicators, min_sample, target = dashboard.indicators, dashboard.min_sample, dashboard.target
     if service_point_code is None:
-        points = scope_table("service_points", _("Stanowiska"), indicators["by_service_point"], filters, min_sample)
+        points = scope_table("service_points", _("Stanowiska"), indicators["by_service_point"], filters.compare,
+                             min_sample)
         dashboard.tables["service_points"] = points
         dashboard.charts.append(_points_chart(points, target, min_sample))
     dashboard.charts.insert(0, _trend_chart(indicators_by_month(trend, department_code, service_point_code),
@@ -417,9 +447,6 @@ def _scope_dashboard(filters: Filters, lang: str, trend: Period, department_code
     dashboard.charts.append(_heatmap_chart(indicators["by_weekday_hour"]))
     for chart in dashboard.charts:
         dashboard.tables[chart.table.key] = chart.table
-    dashboard.comments = comments_page(filters.period, department_code, service_point_code, text=filters.query or None,
-                                       ratings=list(filters.ratings) or None, page=filters.page)
-    dashboard.tables["comments"] = comments_table(dashboard.comments.items, filters.period.tz_name)
     return dashboard
 
 

@@ -85,7 +85,7 @@ def office():
         if len(departments) == 1:
             return redirect(url_for(".department", code=departments[0].code, **request.args.to_dict(flat=False)))
         return render_template("dashboard/choose.html", departments=departments)
-    return _render("dashboard/office.html", office_dashboard(_filters()))
+    return _render("dashboard/office.html", office_dashboard(_filters(), get_locale().language))
 
 
 @bp.get("/department/<code>")
@@ -133,7 +133,7 @@ def office_csv(table: str):
     if not sees_whole_office(current_user):
         abort(403)
     filters = _filters()
-    return _csv_response(_table_or_404(office_dashboard(filters), table), filters.period, "urzad")
+    return _csv_response(_table_or_404(office_dashboard(filters, get_locale().language), table), filters.period, "urzad")
 
 
 @bp.get("/department/<code>/csv/<table>.csv")

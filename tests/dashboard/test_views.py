@@ -214,9 +214,17 @@ def test_new_answer_in_the_window_shows_at_once(head_client, office, db, app):
     add_ratings(office["KM-1"], [1], submitted_at=IN_Q3)
     assert "n = 31" in tile(text_of(head_client.get("/dashboard/department/KM" + Q3)), "csat")
     cache = app.extensions["opinia_dashboard_cache"]
-    hits = cache.hits
+    misses = cache.misses
     text_of(head_client.get("/dashboard/department/KM" + Q3))
-    assert cache.hits == hits + 1  # nothing new: served from the cache
+    assert cache.misses == misses  # nothing new: served from the cache
+    text_of(head_client.get("/dashboard/department/KM?period=2026-Q3&sort=csat&dir=desc&page=2"))
+    assert cache.misses == misses + 1  # sorted and paged from the same figures: only the comments page is new
+
+
+def test_cached_dashboard_follows_the_language(head_client, km_data):
+    assert "Najważniejsze wskaźniki" in text_of(head_client.get("/dashboard/department/KM?period=2026-Q3&lang=pl"))
+    english = text_of(head_client.get("/dashboard/department/KM?period=2026-Q3&lang=en"))
+    assert "Key indicators" in english and "Odpowiedzi „tak”" not in english
 
 
 def test_report_downloads_are_offered_for_the_same_scope(head_client, km_data):
