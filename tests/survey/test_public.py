@@ -253,3 +253,12 @@ def test_error_pages_are_translated(client, counter):
     result = client.get("/s/not-a-real-token")
     assert result.status_code == 404
     assert "We could not find this survey." in result.get_data(as_text=True)
+
+
+def test_question_without_english_text_is_marked_polish_on_the_english_page(client, db, counter):
+    question = counter.survey.current_version.questions[0]
+    question.text_en = question.text_pl
+    db.session.commit()
+    html = client.get(f"/s/{counter.token}?lang=en").get_data(as_text=True)
+    assert f'<span lang="pl">{question.text_pl}</span>' in html
+    assert '<span>How likely are you to recommend' in html
