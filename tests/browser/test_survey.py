@@ -178,3 +178,31 @@ def test_survey_page_is_one_html_request_plus_cached_css(page, live_server):
     response = page.request.get(css)
     assert "max-age=31536000" in response.headers["cache-control"]
     assert len(response.body()) < 16_000
+
+
+def test_screen_reader_names_of_questions_and_answers(page, live_server):
+    """What a screen reader announces: each question is a named group, each answer a named radio button."""
+    page.goto(f"{live_server.url}/s/{live_server.token('KM-1')}")
+    satisfaction = page.get_by_role("group", name="Jak oceniasz dzisiejszą obsługę przy tym stanowisku? (wymagane)")
+    assert satisfaction.count() == 1
+    names = [satisfaction.get_by_role("radio").nth(i).evaluate("e => e.labels[0].innerText.trim()") for i in range(5)]
+    assert names == ["Bardzo źle", "Źle", "Średnio", "Dobrze", "Bardzo dobrze"]
+    for name in names:
+        assert satisfaction.get_by_role("radio", name=name, exact=True).count() == 1
+    assert page.get_by_role("radio", name="Bardzo dobrze", exact=True).get_attribute("required") is not None
+    assert page.get_by_role("group", name="Czy udało się załatwić Twoją sprawę?").get_by_role("radio").count() == 2
+    comment = page.get_by_role("textbox", name="Co możemy poprawić? (opcjonalnie)")
+    assert comment.get_attribute("aria-describedby") == "hint-comment"
+    assert page.get_by_role("button", name="Wyślij odpowiedź").count() == 1
+    assert page.get_by_role("main").count() == 1 and page.get_by_role("contentinfo").count() == 1
+
+
+def test_first_tab_reaches_the_skip_link_which_jumps_to_the_content(page, live_server):
+    page.goto(f"{live_server.url}/s/{live_server.token('KM-1')}")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "satisfaction-0"
