@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import login
+from tests.conftest import TEST_PASSWORD, login
 from tests.dashboard.conftest import IN_Q2, IN_Q3, add_ratings, add_response
 
 Q3 = "?period=2026-Q3"
@@ -234,3 +234,25 @@ def test_report_downloads_are_offered_for_the_same_scope(head_client, km_data):
     response = head_client.get(link)
     assert response.status_code == 200
     assert text_of(response).count("\nKM") + text_of(response).count(",KM,") >= 45
+
+
+def test_head_of_several_departments_chooses_one(client, office):
+    from survey.accounts import create_user
+
+    login(client, create_user("dwa.wydzialy@starostwo.test", "department_head", TEST_PASSWORD, ("KM", "GK")))
+    html = text_of(page := client.get("/dashboard/?period=2026-Q3"))
+    assert page.status_code == 200
+    assert 'href="/dashboard/department/KM?period=2026-Q3"' in html
+    assert 'href="/dashboard/department/GK?period=2026-Q3"' in html
+    assert "/dashboard/department/AB" not in html
+
+
+def test_head_without_departments_sees_none(client, office, db):
+    from survey.accounts import create_user
+
+    head = create_user("bez.wydzialu@starostwo.test", "department_head", TEST_PASSWORD, ("KM",))
+    head.departments = []  # the department was taken away later
+    db.session.commit()
+    login(client, head)
+    html = text_of(client.get("/dashboard/"))
+    assert "Nie masz przypisanych wydziałów." in html and "/dashboard/department/" not in html
