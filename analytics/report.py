@@ -285,7 +285,7 @@ def department_sections(indicators: dict, trend: dict, comments: list[dict], obj
             headline=Headline.of(department["responses"], department["questions"]),
             questions=department["questions"],
             counters=[{**p, "headline": Headline.of(p["responses"], p["questions"])} for p in counters],
-            trend=trimmed_trend(trend["departments"].get(code, [])) if code in trend["departments"] else [],
+            trend=trimmed_trend(trend["departments"].get(code, [])),
             csat_target=csat_target(objectives, "department", code),
             objectives=[o for o in objectives if (o["scope"] == "department" and o["scope_code"] == code)
                         or (o["scope"] == "service_point" and o["scope_code"] in counter_codes)],
@@ -346,7 +346,7 @@ def build_report(period: Period | str, department_code: str | None = None, progr
     )
 
 
-def answer_counts(question: dict, texts: dict) -> list[tuple[str, int]]:
+def labelled_counts(question: dict, texts: dict) -> list[tuple[str, int]]:
     """How many answers each value of a question got, labelled in Polish (for the data appendix)."""
     if question["kind"] == "yes_no":
         return [("tak", question["yes"]), ("nie", question["no"])]

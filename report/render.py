@@ -23,7 +23,7 @@ from analytics.report import (
     DEFAULT_MIN_SAMPLE,
     TOP_COMMENTS_PER_DEPARTMENT,
     ManagementReport,
-    answer_counts,
+    labelled_counts,
     decimal,
     first_of_kind,
     integer,
@@ -103,7 +103,7 @@ def render_html(report: ManagementReport, svgs: dict[str, str]) -> str:
         report=report,
         charts=svgs,
         pct=pct, decimal=decimal, integer=integer, signed=signed, points=points, interval=interval,
-        p_value_text=p_value_text, first_of_kind=first_of_kind, answer_counts=answer_counts,
+        p_value_text=p_value_text, first_of_kind=first_of_kind, labelled_counts=labelled_counts,
         channel_names=CHANNEL_PL, top_comments=TOP_COMMENTS_PER_DEPARTMENT, default_min_sample=DEFAULT_MIN_SAMPLE,
     )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from analytics.report import build_report, decimal, integer, interval, pct, points, signed
+from analytics.report import build_report, decimal, integer, interval, labelled_counts, pct, points, signed
 from analytics.service import compute_indicators
 from tests.report.conftest import IMG_COMMENT, PERIOD, SCRIPT_COMMENT
 
@@ -180,3 +180,11 @@ def test_report_content_follows_the_rules(app, report_office):
     assert first_rating(km.trend[-1]["questions"]) == {k: v for k, v in first_rating(indicators["questions"]).items() if k != "change"}
     assert km.csat_target == 0.8 and report.office_csat_target == 0.85
     assert report.channels == {"web": 40}
+
+
+def test_answer_counts_of_the_data_appendix_are_labelled_in_polish():
+    assert labelled_counts({"kind": "yes_no", "yes": 3, "no": 1}, {}) == [("tak", 3), ("nie", 1)]
+    choice = {"kind": "single_choice", "counts": {"lt5": 2, "gt30": 0}}
+    assert labelled_counts(choice, {"options": {"lt5": "krócej niż 5 minut"}}) == [("krócej niż 5 minut", 2), ("gt30", 0)]
+    rating = {"kind": "rating_5", "distribution": {"1": 0, "5": 4}}
+    assert labelled_counts(rating, {}) == [("1", 0), ("5", 4)]
