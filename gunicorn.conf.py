@@ -14,6 +14,8 @@ workers = int(os.environ.get("OPINIA_WORKERS", multiprocessing.cpu_count() * 2 +
 worker_class = os.environ.get("OPINIA_WORKER_CLASS", "sync")
 threads = int(os.environ.get("OPINIA_THREADS", 1))
 backlog = int(os.environ.get("OPINIA_BACKLOG", 2048))
+# Import the app once in the master and fork: workers start in milliseconds and share its memory.
+preload_app = os.environ.get("OPINIA_PRELOAD", "true").lower() in {"1", "true", "yes", "on"}
 timeout = int(os.environ.get("OPINIA_TIMEOUT", 30))
 graceful_timeout = 20
 keepalive = 5
@@ -28,3 +30,12 @@ accesslog = os.environ.get("OPINIA_ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = os.environ.get("OPINIA_ERROR_LOG", "-")
 loglevel = os.environ.get("OPINIA_LOG_LEVEL", "info")
+
+
+def post_fork(server, worker):
+    """A forked worker must never reuse a database connection the master may have opened."""
+    from extensions import db
+
+    app = server.app.wsgi()
+    with app.app_context():
+        db.engine.dispose(close=False)

@@ -16,8 +16,10 @@ import secrets
 import threading
 import time
 from datetime import datetime, timezone
+from urllib.parse import unquote_to_bytes
 
-from flask import Flask, Response, current_app, redirect, render_template, request, url_for
+from flask import Flask, Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -157,13 +159,21 @@ def limit_public_blueprint(public_bp) -> None:
 
 # --- well-formed answers ----------------------------------------------------------------------------
 
+SURVEY_ENDPOINTS = ("public.survey", "public.kiosk")
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
 
 def malformed_submission_problem() -> str | None:
     """Why a posted survey answer cannot be a real browser's submission, or None if it can.
 
     A browser never sends a field twice for these forms, never sends control characters from a text box
-    (PostgreSQL refuses NUL in text), and never sends bytes that are not UTF-8 (decoded to U+FFFD).
+    (PostgreSQL refuses NUL in text), and always sends UTF-8: Werkzeug would keep undecodable ``%FF``
+    escapes as literal text and turn raw invalid bytes into U+FFFD, so both are caught here.
     """
+    if request.mimetype not in FORM_MIMETYPES:
+        return "content type"  # Flask-WTF would also read JSON, which bypasses the checks below
+    if _undecodable_urlencoded_body():
+        return "encoding"
     for name in request.form:
         values = request.form.getlist(name)
         if len(values) > 1:
@@ -173,11 +183,31 @@ def malformed_submission_problem() -> str | None:
     return None
 
 
-def _has_forbidden_characters(text: str) -> bool:
+def _undecodable_urlencoded_body() -> bool:
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return False
+    try:
+        for pair in request.get_data(cache=True).split(b"&"):
+            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _has_forbidden_characters(text) -> bool:
+    if not isinstance(text, str):
+        return True
     return "\ufffd" in text or any(ord(c) < 32 and c not in "\r\n\t" for c in text)
+
+
+def refuse_malformed_submission() -> None:
+    """Before the view (and before anything parses the form): 400 for a survey post no browser would send."""
+    if request.method == "POST" and request.endpoint in SURVEY_ENDPOINTS and malformed_submission_problem():
+        abort(400, description=_("Formularz zawiera nieprawidłowe dane. Odśwież stronę i spróbuj ponownie."))
 
 
 def register_guards(app: Flask) -> None:
     from survey.public import bp as public_bp
 
     limit_public_blueprint(public_bp)
+    app.before_request(refuse_malformed_submission)

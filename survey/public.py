@@ -9,7 +9,6 @@ from survey.answer_time import estimated_answer_seconds
 from survey.forms import answers_from_form, build_survey_form, unknown_fields
 from survey.guards import (
     answered_recently_response,
-    malformed_submission_problem,
     remember_answer,
     seconds_until_next_answer,
 )
@@ -64,8 +63,6 @@ def answer_survey(token: str, channel: str):
     if request.method == "GET":
         form.submission_id.data = new_submission_id()
     else:
-        if malformed_submission_problem():
-            abort(400, description=_("Formularz zawiera nieprawidłowe dane. Odśwież stronę i spróbuj ponownie."))
         unknown = unknown_fields(set(request.form.keys()), lookup.version)
         if unknown:
             abort(400, description=_("Formularz zawiera nieznane pytania. Odśwież stronę i spróbuj ponownie."))
