@@ -17,21 +17,20 @@ from flask_babel import gettext as _
 
 from analytics import charts, queries
 from analytics.dashboard_data import question_labels, trend_period
-from analytics.service import comments_page, compute_indicators, indicators_by_month
 from analytics.periods import Period
+from analytics.service import comments_page, compute_indicators, indicators_by_month
 from dashboard.cache import app_cache, max_age
 from dashboard.filters import Filters, local_today
 
 DEFAULT_MIN_SAMPLE = 30
 CSV_COMMENTS_BATCH = queries.MAX_COMMENTS_PER_PAGE
-FIRST_OF_KIND = ("rating_5", "nps", "yes_no")
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text | int | percent | number | nps | pp | signed | flag | datetime
+    kind: str = "text"  # text | int | percent | number | nps | pp | signed | flag (see dashboard.formatting)
 
 
 @dataclass
@@ -87,6 +86,9 @@ class Tile:
 
 @dataclass
 class Dashboard:
+    """One page's content. The figures are shared by cached copies; ``filters``, ``tables`` and ``comments``
+    are set per request (see ``_for_request``)."""
+
     scope: dict
     filters: Filters
     indicators: dict
