@@ -1,8 +1,8 @@
 """The only part of ``analytics`` that talks to the database.
 
 Everything heavy is a single ``GROUP BY`` in the database returning a few hundred rows (counts per time
-bucket × counter × question × value); no ORM object is loaded per response. It reads the hourly count
-tables kept by triggers (``analytics/rollup.py``) — thousands of rows per quarter instead of millions —
+bucket × counter × question × value); no ORM object is loaded per response. It reads the day and hour
+count tables kept by triggers (``analytics/rollup.py``) — thousands of rows per quarter instead of millions —
 and falls back to the raw answers when a period does not start on a whole UTC hour. Time buckets are cut
 by a ``CASE`` over UTC boundaries computed from local midnights, which works the same on SQLite and
 PostgreSQL and respects daylight saving.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from sqlalchemy import orm as so
 from extensions import db
 from survey.models import (
     Answer,
+    AnswerDayCount,
     AnswerHourCount,
     Department,
     QualityObjective,
@@ -31,6 +32,7 @@ from survey.models import (
 )
 
 COMMENTS_PER_PAGE = 20
+DAY = timedelta(days=1)
 MAX_COMMENTS_PER_PAGE = 200
 
 
@@ -75,15 +77,51 @@ def raw_answer_counts_statement(boundaries: Sequence[datetime], service_point_id
     )
 
 
+def _utc_day(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def split_days_and_hours(boundaries: Sequence[datetime]) -> tuple[list[datetime], list[datetime], list[tuple[datetime, datetime]]]:
+    """How to read ``[boundaries[0], boundaries[-1])`` from the count tables without crossing a boundary.
+
+    Returns ``(first_day, end_day)`` (empty when no whole UTC day fits), the UTC days in that run that a
+    boundary cuts (to leave out of the day table), and the hour ranges to read from the hour table instead.
+    """
+    start, end = boundaries[0], boundaries[-1]
+    first = _utc_day(start) if _utc_day(start) == start else _utc_day(start) + DAY
+    last = _utc_day(end)
+    if first >= last:
+        return [], [], [(start, end)]
+    cut = sorted({_utc_day(b) for b in boundaries[1:-1] if _utc_day(b) != b and first <= _utc_day(b) < last})
+    hours = [(start, first)] if start < first else []
+    hours += [(day, day + DAY) for day in cut]
+    hours += [(last, end)] if last < end else []
+    return [first, last], cut, hours
+
+
 def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None):
-    """``bucket, service_point_id, question_id, value, count`` summed from ``answer_hour_counts``."""
-    bucket = bucket_expression(AnswerHourCount.hour, boundaries).label("bucket")
-    points = sa.true() if service_point_ids is None else AnswerHourCount.service_point_id.in_(list(service_point_ids))
-    total = sa.func.sum(AnswerHourCount.n)
+    """``bucket, service_point_id, question_id, value, count`` summed from the day and hour count tables."""
+    day_range, cut_days, hour_ranges = split_days_and_hours(boundaries)
+    parts = []
+    for table, column, condition in (
+        (AnswerDayCount, AnswerDayCount.day,
+         sa.and_(AnswerDayCount.day >= day_range[0], AnswerDayCount.day < day_range[1], AnswerDayCount.day.not_in(cut_days))
+         if day_range else None),
+        (AnswerHourCount, AnswerHourCount.hour,
+         sa.or_(*[_in_range(AnswerHourCount.hour, a, b) for a, b in hour_ranges]) if hour_ranges else None),
+    ):
+        if condition is None:
+            continue
+        points = sa.true() if service_point_ids is None else table.service_point_id.in_(list(service_point_ids))
+        parts.append(
+            sa.select(column.label("t"), table.service_point_id, table.question_id, table.value, table.n).where(condition, points)
+        )
+    counts = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    total = sa.func.sum(counts.c.n)
     return (
-        sa.select(bucket, AnswerHourCount.service_point_id, AnswerHourCount.question_id, AnswerHourCount.value, total.label("count"))
-        .where(_in_range(AnswerHourCount.hour, boundaries[0], boundaries[-1]), points)
-        .group_by(sa.literal_column("1"), AnswerHourCount.service_point_id, AnswerHourCount.question_id, AnswerHourCount.value)
+        sa.select(bucket_expression(counts.c.t, boundaries).label("bucket"), counts.c.service_point_id, counts.c.question_id,
+                  counts.c.value, total.label("count"))
+        .group_by(sa.literal_column("1"), counts.c.service_point_id, counts.c.question_id, counts.c.value)
         .having(total > 0)
     )
 
@@ -140,15 +178,15 @@ def response_counts(boundaries: Sequence[datetime], service_point_ids: Sequence[
     return pd.DataFrame(db.session.execute(statement).all(), columns=["bucket", "service_point_id", "count"])
 
 
-def _utc_hour(column):
-    """The UTC hour of a timestamp as text ``YYYY-MM-DD HH`` on either backend."""
+def _utc_minute(column):
+    """A timestamp's UTC minute as text ``YYYY-MM-DD HH:MM`` on either backend (offsets like +05:30 need minutes)."""
     if db.engine.dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM-DD HH24")
-    return sa.func.strftime("%Y-%m-%d %H", column)
+        return sa.func.to_char(sa.func.timezone("UTC", column), "YYYY-MM-DD HH24:MI")
+    return sa.func.strftime("%Y-%m-%d %H:%M", column)
 
 
 def responses_by_utc_hour(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, source: str = "auto") -> pd.DataFrame:
-    """``hour, count``: responses per UTC clock hour (aware timestamps; the caller turns them into local time)."""
+    """``hour, count``: responses per UTC hour (per minute from the raw table), as aware timestamps to make local."""
     if source == "hourly" or (source == "auto" and hourly_counts_cover([start, end])):
         scope = sa.true() if service_point_ids is None else ResponseHourCount.service_point_id.in_(list(service_point_ids))
         statement = (
@@ -160,14 +198,14 @@ def responses_by_utc_hour(start: datetime, end: datetime, service_point_ids: Seq
         frame = pd.DataFrame(db.session.execute(statement).all(), columns=["hour", "count"])
         frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
         return frame
-    hour = _utc_hour(Response.submitted_at).label("hour_utc")
+    minute = _utc_minute(Response.submitted_at).label("minute_utc")
     statement = (
-        sa.select(hour, sa.func.count().label("count"))
+        sa.select(minute, sa.func.count().label("count"))
         .where(_in_range(Response.submitted_at, start, end), _scope_filter(service_point_ids))
         .group_by(sa.literal_column("1"))
     )
     frame = pd.DataFrame(db.session.execute(statement).all(), columns=["hour", "count"])
-    frame["hour"] = pd.to_datetime(frame["hour"], format="%Y-%m-%d %H", utc=True)
+    frame["hour"] = pd.to_datetime(frame["hour"], format="%Y-%m-%d %H:%M", utc=True)
     return frame
 
 

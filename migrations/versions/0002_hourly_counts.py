@@ -35,8 +35,8 @@ def upgrade():
     sqlite_with_rowid=False
     )
     bind = op.get_bind()
-    create_count_triggers(bind)
-    rebuild_counts(bind)
+    create_count_triggers(bind, with_days=False)
+    rebuild_counts(bind, with_days=False)
 
 
 def downgrade():

@@ -104,3 +104,21 @@ def test_last_quarters_and_months_end_with_the_running_one():
     assert [p.label for p in last_months(3, WARSAW, now)] == ["2026-09", "2026-10", "2026-11"]
     # 31 December 23:30 UTC is already New Year in Warsaw
     assert [p.label for p in last_quarters(1, WARSAW, utc(2026, 12, 31, 23, 30))] == ["2027-Q1"]
+
+
+def test_count_tables_are_read_by_whole_utc_days_and_the_hours_around_local_midnights():
+    from analytics.queries import hourly_counts_cover, split_days_and_hours
+
+    q3 = parse_period("2026-Q3", WARSAW)
+    boundaries = [m.start for m in q3.months()] + [q3.end]
+    (first, last), cut, hours = split_days_and_hours(boundaries)
+    assert (first, last) == (utc(2026, 7, 1), utc(2026, 9, 30))
+    # local midnights at 22:00 UTC cut 31 July and 31 August, which are read hour by hour
+    assert cut == [utc(2026, 7, 31), utc(2026, 8, 31)]
+    assert hours == [(utc(2026, 6, 30, 22), utc(2026, 7, 1)), (utc(2026, 7, 31), utc(2026, 8, 1)),
+                     (utc(2026, 8, 31), utc(2026, 9, 1)), (utc(2026, 9, 30), utc(2026, 9, 30, 22))]
+    assert split_days_and_hours([utc(2026, 7, 1, 22), utc(2026, 7, 2, 22)]) == (
+        [], [], [(utc(2026, 7, 1, 22), utc(2026, 7, 2, 22))])
+    assert hourly_counts_cover(boundaries)
+    # an office at UTC+5:30 cuts days at half past the hour: the raw answers are read instead
+    assert not hourly_counts_cover([parse_period("2026-Q3", "Asia/Kolkata").start])
