@@ -21,6 +21,8 @@ from tests.dashboard.conftest import add_response
 
 HOSTILE_COMMENT = ('<script>window.__opiniaHacked = "script"</script>'
                    '<img src="/nothing.png" onerror="window.__opiniaHacked = \'onerror\'"> Kolejka za długa')
+pytestmark = pytest.mark.browser
+
 DEMO_RESPONSES = 3000
 DESKTOP = {"width": 1280, "height": 900}
 
