@@ -182,27 +182,34 @@ def with_changes(current: list[dict], previous: list[dict]) -> list[dict]:
 COUNT_COLUMNS = ("code", "kind", "value", "count")
 
 
-def questions_from_counts(counts: pd.DataFrame, questions: list[dict]) -> list[dict]:
-    """Indicators of every question from a frame of ``code, kind, value, count`` rows.
-
-    ``questions`` lists the questions to report (``code``, ``kind``, ``options``) in order; a question
-    without answers still appears, with n = 0 and null values.
-    """
-    totals = counts.groupby(["code", "value"], sort=False, dropna=False)["count"].sum() if len(counts) else pd.Series(dtype="int64")
-    by_code: dict[str, dict] = {}
-    for (code, value), count in totals.items():
-        by_code.setdefault(code, {})[value] = int(count)
+def _indicators_by_code(by_code: dict[str, dict], questions: list[dict]) -> list[dict]:
     return [
         question_indicators(q["code"], q["kind"], by_code.get(q["code"], {}), q.get("options", ()))
         for q in questions
     ]
 
 
+def questions_from_counts(counts: pd.DataFrame, questions: list[dict]) -> list[dict]:
+    """Indicators of every question from a frame of ``code, kind, value, count`` rows.
+
+    ``questions`` lists the questions to report (``code``, ``kind``, ``options``) in order; a question
+    without answers still appears, with n = 0 and null values.
+    """
+    by_code: dict[str, dict] = {}
+    if len(counts):
+        for (code, value), count in counts.groupby(["code", "value"], sort=False, dropna=False)["count"].sum().items():
+            by_code.setdefault(code, {})[value] = int(count)
+    return _indicators_by_code(by_code, questions)
+
+
 def grouped_questions(counts: pd.DataFrame, key: str, questions: list[dict]) -> dict:
-    """``questions_from_counts`` for every value of ``key`` (a department, a counter, a month)."""
-    if not len(counts):
-        return {}
-    return {group: questions_from_counts(part, questions) for group, part in counts.groupby(key, sort=False)}
+    """``questions_from_counts`` for every value of ``key`` (a department, a counter, a month), in one pass."""
+    nested: dict = {}
+    if len(counts):
+        totals = counts.groupby([key, "code", "value"], sort=False, dropna=False)["count"].sum()
+        for (group, code, value), count in totals.items():
+            nested.setdefault(group, {}).setdefault(code, {})[value] = int(count)
+    return {group: _indicators_by_code(by_code, questions) for group, by_code in nested.items()}
 
 
 def indicator_value(questions: list[dict], responses: int, indicator: str, question_code: str | None) -> tuple[float | None, int]:
