@@ -1,8 +1,8 @@
 """Indicators for a period and a scope, as the JSON structure shared by the CLI, the API, dashboards and reports.
 
-One ``GROUP BY`` (over the trigger-kept hourly counts) fetches answer counts per (time bucket × counter ×
-question × value) for the period and the previous one; everything else — office, department, counter and month breakdowns, changes, objectives —
-is summed from those few hundred rows in pandas.
+One ``GROUP BY`` (over the day and hour counts kept by triggers) fetches answer counts per (month ×
+counter × question × value) for the period and the previous one; everything else — office, department,
+counter and month breakdowns, changes, objectives — is summed from those few hundred rows in pandas.
 """
 from __future__ import annotations
 
