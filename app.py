@@ -167,11 +167,11 @@ def register_commands(app: Flask) -> None:
 
     register_survey_commands(app)
 
-    from analytics.cli import indicators_command
+    from analytics.cli import indicators_command, rebuild_indicator_counts_command
     from api.cli import create_api_token_command
     from survey.import_cli import import_responses_command
 
-    for command in (indicators_command, import_responses_command, create_api_token_command):
+    for command in (indicators_command, rebuild_indicator_counts_command, import_responses_command, create_api_token_command):
         app.cli.add_command(command)
 
     from report.cli import register_commands as register_report_commands

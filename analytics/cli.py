@@ -98,3 +98,14 @@ def format_table(result: dict) -> str:
     if not result["objectives"]:
         lines.append("  none in this scope")
     return "\n".join(lines)
+
+
+@click.command("rebuild-indicator-counts")
+def rebuild_indicator_counts_command() -> None:
+    """Recompute the hour and day count tables from the stored answers (they are normally kept by triggers)."""
+    from analytics.rollup import rebuild_counts
+    from extensions import db
+
+    with db.engine.begin() as connection:
+        rebuild_counts(connection)
+    click.echo("Indicator counts rebuilt from the stored answers.")

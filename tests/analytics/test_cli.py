@@ -67,3 +67,16 @@ def test_bad_input_is_a_usage_error(app, answered, args, message):
     result = run(app, *args)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_rebuild_indicator_counts_repairs_the_count_tables(app, db, answered):
+    from survey.models import AnswerDayCount, AnswerHourCount, ResponseHourCount
+
+    before = json.loads(run(app, "--period", "2026-Q3", "--format", "json").stdout)
+    for model in (AnswerDayCount, AnswerHourCount, ResponseHourCount):
+        db.session.query(model).delete()
+    db.session.commit()
+    assert json.loads(run(app, "--period", "2026-Q3", "--format", "json").stdout)["responses"] == 0
+    result = app.test_cli_runner().invoke(args=["rebuild-indicator-counts"])
+    assert result.exit_code == 0 and "rebuilt" in result.output
+    assert json.loads(run(app, "--period", "2026-Q3", "--format", "json").stdout) == before
