@@ -15,15 +15,23 @@ def error(status: int, message: str):
     return jsonify(error=message, status=status), status
 
 
+def period_argument() -> str:
+    """``period=2026-Q3``, or a custom ``from=2026-07-01&to=2026-08-15`` (both days included)."""
+    first, last = request.args.get("from"), request.args.get("to")
+    if first or last:
+        return f"{first or ''}..{last or ''}"
+    return request.args.get("period", "")
+
+
 @bp.get("/indicators")
 @api_login_required
 def indicators():
-    """Indicators of ``period`` for the office, a ``department`` or a ``service_point`` (codes)."""
+    """Indicators of ``period`` (or ``from``/``to``) for the office, a ``department`` or a ``service_point``."""
     try:
         department, service_point = allowed_scope(
             g.api_user, request.args.get("department") or None, request.args.get("service_point") or None
         )
-        return jsonify(compute_indicators(request.args.get("period", ""), department, service_point))
+        return jsonify(compute_indicators(period_argument(), department, service_point))
     except ScopeForbidden as exc:
         return error(403, str(exc))
     except (PeriodError, ScopeError) as exc:

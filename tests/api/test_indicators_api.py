@@ -35,6 +35,14 @@ def test_token_caller_gets_the_office_indicators(client, users, answered):
     assert {o["status"] for o in data["objectives"]} == {"insufficient_data"}
 
 
+def test_custom_period_from_and_to(client, users, answered):
+    token = create_api_token(users["admin"].email, "script")
+    data = client.get("/api/v1/indicators?from=2026-08-03&to=2026-08-03", headers=bearer(token)).get_json()
+    assert (data["period"], data["responses"]) == ("2026-08-03..2026-08-03", 4)
+    assert data["previous_period"]["label"] == "2026-08-02..2026-08-02"
+    assert client.get("/api/v1/indicators?from=2026-08-04&to=2026-08-31", headers=bearer(token)).get_json()["responses"] == 0
+
+
 def test_only_the_hash_of_a_token_is_stored(db, users):
     token = create_api_token(users["admin"].email, "script")
     stored = db.session.query(ApiToken).one()
@@ -68,6 +76,8 @@ def test_revoked_token_and_inactive_user_are_refused(db, client, users, answered
         ("", "a period is needed"),
         ("period=2026-Q3&department=ZZ", "unknown department 'ZZ'"),
         ("period=2026-Q3&service_point=XX-1", "unknown service point 'XX-1'"),
+        ("from=2026-08-01", "unknown period '2026-08-01..'"),
+        ("from=2026-08-10&to=2026-08-01", "the end date is before the start date"),
     ],
 )
 def test_bad_period_or_scope_is_a_400_with_a_message(client, users, answered, query, message):
