@@ -37,5 +37,6 @@ def post_fork(server, worker):
     from extensions import db
 
     app = server.app.wsgi()
-    with app.app_context():
-        db.engine.dispose(close=False)
+    if "sqlalchemy" in getattr(app, "extensions", {}):  # not the benchmark's raw-SQL baseline app
+        with app.app_context():
+            db.engine.dispose(close=False)

@@ -382,7 +382,8 @@ def measure(name: str, wsgi_app: str, kind: str, database: BenchDatabase, args) 
 
 def report(backend: str, measurements: dict[str, Measurement], args) -> None:
     print(f"\n== {backend}: {args.clients} clients, {args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up, "
-          f"gunicorn {args.workers} x {args.worker_class} worker(s), {args.threads} thread(s) ==")
+          f"gunicorn {args.workers} x {args.worker_class} worker(s), {args.threads} thread(s), {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f} at the end (the machine is shared) ==")
     print(f"{'':9} {'subm/s':>8} {'req/s':>8} {'POST p50':>9} {'POST p99':>9} {'GET p50':>8} {'GET p99':>8} "
           f"{'accepted':>8} {'stored':>7} {'lost':>5} {'refused':>7} {'errors':>6} {'client CPU':>10}")
     for m in measurements.values():
