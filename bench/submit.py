@@ -33,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -235,9 +236,13 @@ class LoadResult:
 
 
 class _Window:
-    def __init__(self, warmup: float, seconds: float):
+    def __init__(self, warmup: float, seconds: float, stop: threading.Event | None = None):
         self.start = time.perf_counter() + warmup
         self.end = self.start + seconds
+        self.stop = stop or threading.Event()
+
+    def open(self) -> bool:
+        return time.perf_counter() < self.end and not self.stop.is_set()
 
     def counts(self, started: float, finished: float) -> bool:
         return started >= self.start and finished <= self.end
@@ -247,7 +252,7 @@ async def _submit_forever(session, base_url: str, tokens: list[str], window: _Wi
                           rng: random.Random) -> None:
     import aiohttp
 
-    while time.perf_counter() < window.end:
+    while window.open():
         session.cookie_jar.clear()  # a new resident's phone every time
         token = rng.choice(tokens)
         url = f"{base_url}/s/{token}"
@@ -285,7 +290,7 @@ async def _submit_forever(session, base_url: str, tokens: list[str], window: _Wi
 async def _hello_forever(session, base_url: str, window: _Window, result: LoadResult) -> None:
     import aiohttp
 
-    while time.perf_counter() < window.end:
+    while window.open():
         try:
             started = time.perf_counter()
             async with session.get(f"{base_url}/hello") as page:
@@ -304,11 +309,11 @@ async def _hello_forever(session, base_url: str, window: _Window, result: LoadRe
 
 
 async def _drive(kind: str, base_url: str, tokens: list[str], clients: int, seconds: float, warmup: float,
-                 seed: int) -> LoadResult:
+                 seed: int, stop: threading.Event | None) -> LoadResult:
     import aiohttp
 
     result = LoadResult(seconds=seconds)
-    window = _Window(warmup, seconds)
+    window = _Window(warmup, seconds, stop)
     timeout = aiohttp.ClientTimeout(total=30)
     sessions = [
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout,
@@ -330,10 +335,11 @@ async def _drive(kind: str, base_url: str, tokens: list[str], clients: int, seco
 
 
 def drive_load(kind: str, base_url: str, tokens: list[str], clients: int, seconds: float, warmup: float = 2.0,
-               seed: int = 1) -> LoadResult:
-    """Run ``clients`` concurrent clients for ``warmup + seconds``; only the last ``seconds`` are measured."""
+               seed: int = 1, stop: threading.Event | None = None) -> LoadResult:
+    """Run ``clients`` concurrent clients for ``warmup + seconds`` (or until ``stop`` is set); only the last
+    ``seconds`` are measured."""
     cpu_before = time.process_time()
-    result = asyncio.run(_drive(kind, base_url, tokens, clients, seconds, warmup, seed))
+    result = asyncio.run(_drive(kind, base_url, tokens, clients, seconds, warmup, seed, stop))
     result.client_cpu = (time.process_time() - cpu_before) / (warmup + seconds)
     return result
 

@@ -38,15 +38,16 @@ def test_every_thanked_answer_survives_sigkill_of_the_whole_server(app, db, offi
     db.session.remove()
     log_path = tmp_path / "gunicorn.log"
     server = _start(url, tokens, log_path)
-    results = []
-    load = threading.Thread(
-        target=lambda: results.append(drive_load("submit", server.base_url, tokens, clients=16, seconds=4, warmup=0))
-    )
+    results, stop = [], threading.Event()
+    load = threading.Thread(target=lambda: results.append(
+        drive_load("submit", server.base_url, tokens, clients=16, seconds=60, warmup=0, stop=stop)))
     load.start()
     try:
-        _wait_for_answers(db, minimum=20, timeout=20)
+        _wait_for_answers(db, minimum=20, timeout=30)
     finally:
         kill_server(server)  # SIGKILL to the master and every worker, mid-load
+        time.sleep(0.5)  # clients keep posting into the dead server for a moment
+        stop.set()
     load.join()
     (result,) = results
     assert result.errors > 0, "the server was killed while clients were still posting"
