@@ -187,15 +187,23 @@ def service_point_edit(point_id: int):
     return _service_point_form(get_or_404(ServicePoint, point_id))
 
 
+def survey_choices(point: ServicePoint | None) -> list[tuple[int, str]]:
+    """Active surveys, plus the one the counter shows now even if it was deactivated since."""
+    current_id = point.survey_id if point else None
+    surveys = db.session.scalars(
+        sa.select(Survey).where(sa.or_(Survey.active.is_(True), Survey.id == current_id)).order_by(Survey.code)
+    )
+    return [(0, _("Domyślna (pierwsza aktywna ankieta)"))] + [
+        (s.id, s.current_version.title_pl if s.current_version else s.code) for s in surveys
+    ]
+
+
 def _service_point_form(point: ServicePoint | None):
     form = ServicePointForm(obj=point, department_id=request.args.get("department_id", type=int))
     if point is not None and not form.is_submitted():
         form.survey_id.data = point.survey_id or 0
     form.department_id.choices = [(d.id, d.name) for d in visible_departments(current_user)]
-    form.survey_id.choices = [(0, _("Domyślna (pierwsza aktywna ankieta)"))] + [
-        (s.id, s.current_version.title_pl if s.current_version else s.code)
-        for s in db.session.scalars(sa.select(Survey).where(Survey.active.is_(True)).order_by(Survey.code))
-    ]
+    form.survey_id.choices = survey_choices(point)
     title = _("Nowe stanowisko") if point is None else _("Edycja stanowiska")
     cancel = url_for("admin.service_points")
     if not form.validate_on_submit():

@@ -186,3 +186,13 @@ def test_audit_log_page_shows_who_did_what(admin_client, users, db):
     submit(admin_client, "/admin/departments/new", {"code": "AUD", "name": "Wydział Audytu"})
     page = text(admin_client.get("/admin/audit"))
     assert users["admin"].email in page and "department" in page and "Wydział Audytu" in page
+
+
+def test_counter_showing_a_deactivated_survey_can_still_be_edited(admin_client, counter, db):
+    counter.survey.active = False
+    db.session.commit()
+    data = {"code": counter.code, "name": "Stanowisko 3 – prawa jazdy i paszporty", "department_id": counter.department_id,
+            "location_note": counter.location_note, "survey_id": counter.survey_id}
+    assert submit(admin_client, f"/admin/service-points/{counter.id}/edit", data).status_code == 303
+    db.session.refresh(counter)
+    assert counter.name == "Stanowisko 3 – prawa jazdy i paszporty"
