@@ -72,6 +72,9 @@ class QuestionForm(Form):
     """One question row of the survey editor; a row with an empty code is ignored (the spare row)."""
 
     code = StringField(_l("Kod pytania"), validators=[Optional(), SURVEY_CODE_RULE])
+    position = IntegerField(
+        _l("Kolejność"), validators=[Optional(), NumberRange(min=1, max=99, message=_l("Liczba od 1 do 99."))]
+    )
     kind = SelectField(_l("Rodzaj"), choices=[(k, QUESTION_KIND_LABELS[k]) for k in QUESTION_KINDS])
     text_pl = TextAreaField(_l("Treść po polsku"), validators=[Optional(), length(1000)])
     text_en = TextAreaField(_l("Treść po angielsku"), validators=[Optional(), length(1000)])

@@ -33,6 +33,7 @@ def form_data_of_version(version: SurveyVersion) -> dict[str, Any]:
     questions = [
         {
             "code": q.code,
+            "position": index + 1,
             "kind": q.kind,
             "text_pl": q.text_pl,
             "text_en": q.text_en,
@@ -40,7 +41,7 @@ def form_data_of_version(version: SurveyVersion) -> dict[str, Any]:
             "options": options_to_text(q.options or []),
             "max_length": q.max_length,
         }
-        for q in version.questions
+        for index, q in enumerate(version.questions)
     ]
     return {
         "code": version.survey.code,
@@ -48,12 +49,18 @@ def form_data_of_version(version: SurveyVersion) -> dict[str, Any]:
         "title_en": version.title_en,
         "intro_pl": version.intro_pl,
         "intro_en": version.intro_en,
-        "questions": questions + [{"kind": "rating_5"}],
+        "questions": questions + [{"kind": "rating_5", "position": len(questions) + 1}],
     }
 
 
 def _kept_rows(form: SurveyForm) -> list[Any]:
-    return [row for row in form.questions if (row.form.code.data or "").strip() and not row.form.remove.data]
+    """Filled-in rows not marked for removal, ordered by their "Kolejność" (rows without one keep their place)."""
+    rows = [
+        (row.form.position.data or index + 1, index, row)
+        for index, row in enumerate(form.questions)
+        if (row.form.code.data or "").strip() and not row.form.remove.data
+    ]
+    return [row for _, _, row in sorted(rows, key=lambda item: item[:2])]
 
 
 def _row_problems(row: Any) -> bool:

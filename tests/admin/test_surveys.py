@@ -139,3 +139,15 @@ def test_deactivated_survey_keeps_its_versions(admin_client, app, counter, db):
     assert db.session.get(Survey, counter.survey_id).active is False
     assert len(versions(db, counter.survey_id)) == 1
     assert app.test_client().get(f"/s/{counter.token}").status_code == 404
+
+
+def test_questions_can_be_reordered(admin_client, counter, db):
+    version = counter.survey.current_version
+    data = editor_data(version)
+    data.update({f"questions-{i}-position": str(i + 1) for i in range(len(version.questions))})
+    data["questions-0-position"] = "9"  # satisfaction moves last
+    assert submit(admin_client, f"/admin/surveys/{counter.survey_id}/edit", data).status_code == 303
+    db.session.expire_all()
+    newest = versions(db, counter.survey_id)[-1]
+    assert [q.code for q in newest.questions] == ["recommend", "settled", "waiting_time", "comment", "satisfaction"]
+    assert [q.position for q in newest.questions] == [0, 1, 2, 3, 4]
