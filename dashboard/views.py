@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import plotly
@@ -113,7 +114,7 @@ def _csv_response(table: Table, period: Period, scope_name: str) -> Response:
     writer.writerow(table.csv_header())
     for row in table.csv_rows():
         writer.writerow([safe_csv_value(value) for value in row])
-    filename = f"opinia-{scope_name}-{table.key}-{period.label}.csv".replace("..", "_").replace("/", "_")
+    filename = re.sub(r"[^A-Za-z0-9_-]+", "_", f"opinia-{scope_name}-{table.key}-{period.label}") + ".csv"
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM, so spreadsheet programs read the Polish letters as UTF-8
         mimetype="text/csv",

@@ -201,6 +201,8 @@ def test_every_table_has_a_working_csv_link(head_client, km_data):
         assert response.status_code == 200, link
         assert csv_rows(response) or "comments" in link
     assert head_client.get("/dashboard/department/KM/csv/nonsense.csv" + Q3).status_code == 404
+    custom = head_client.get("/dashboard/department/KM/csv/months.csv?period=2026-07-01..2026-08-15")
+    assert custom.headers["Content-Disposition"] == 'attachment; filename="opinia-KM-months-2026-07-01_2026-08-15.csv"'
 
 
 def test_rating_distribution_csv_matches_answers(head_client, km_data):
