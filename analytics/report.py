@@ -163,6 +163,10 @@ class ManagementReport:
         return period_text(self.period)
 
     @property
+    def department_names(self) -> dict[str, str]:
+        return {d["code"]: d["name"] for d in self.indicators["by_department"]}
+
+    @property
     def previous_label(self) -> str:
         return self.indicators["previous_period"]["label"]
 
