@@ -5,7 +5,6 @@ that is broken raises ``ChangeRejected`` naming the form field, before anything 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from survey.models import Department
 from tests.admin.helpers import text
-from tests.conftest import login
+from tests.conftest import csrf_token_from, login
 
 MANAGEMENT_PAGES = [
     "/admin/departments",
@@ -21,10 +20,6 @@ MANAGEMENT_PAGES = [
     "/admin/audit",
 ]
 ADMIN_ONLY = {"/admin/users", "/admin/users/new", "/admin/audit"}
-
-
-def department_id(db, code: str) -> int:
-    return db.session.query(Department).filter_by(code=code).one().id
 
 
 def management_pages_with_ids(office, db) -> list[str]:
@@ -107,8 +102,6 @@ def test_department_head_page_is_read_only(head_client, office):
     ],
 )
 def test_department_head_cannot_post_changes_even_to_own_department(client, users, office, db, url):
-    from tests.conftest import csrf_token_from
-
     login(client, users["head_km"])
     point = office["KM-1"]
     token_before = point.token
