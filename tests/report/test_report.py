@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from analytics.report import build_report, decimal, integer, interval, labelled_counts, pct, points, signed
 from analytics.service import compute_indicators
@@ -91,6 +92,10 @@ def test_pdf_numbers_equal_the_indicators_and_markup_is_text(app, report_office,
     assert SCRIPT_COMMENT in text
     assert IMG_COMMENT in text
     assert "Brak danych: w okresie 2026-Q3 wydział nie otrzymał żadnej odpowiedzi" in text  # GK, KO, OS
+
+    # The charts are vector drawings: no raster image in the PDF, and their axis titles are real text.
+    assert all(not page.images for page in PdfReader(out).pages)
+    assert "kwartał" in text and "stanowisko" in text
 
     pages = render_pages(out, test_output / "report-2026-Q3", last=4)
     assert chart_pixels(pages[0], *TARGET_RED) == 0, "the cover has no chart"
