@@ -89,6 +89,10 @@ class Config:
     OPINIA_PAGE_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_PAGE_RATE_LIMIT", "120 per minute;2000 per hour")
     )
+    # Failed staff logins per client address; successful logins do not count.
+    OPINIA_LOGIN_RATE_LIMIT: str = field(
+        default_factory=lambda: os.environ.get("OPINIA_LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    )
     RATELIMIT_STORAGE_URI: str = field(default_factory=lambda: os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     RATELIMIT_ENABLED: bool = field(default_factory=lambda: _env_bool("RATELIMIT_ENABLED", True))
     # Connection pool (PostgreSQL); per gunicorn worker process, so workers x (size + overflow) connections.

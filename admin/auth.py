@@ -17,7 +17,7 @@ FAILED_LOGIN_STATUS = 401
 
 
 def failed_login_limit() -> str:
-    return current_app.config.get("OPINIA_LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    return current_app.config["OPINIA_LOGIN_RATE_LIMIT"]
 
 
 def is_safe_next(target: str | None) -> bool:
