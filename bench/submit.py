@@ -157,11 +157,15 @@ def start_server(wsgi_app: str, database_url: str, *, ready_path: str, extra_env
     env = {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url, **(extra_env or {})}
     command = [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
                "--bind", f"127.0.0.1:{port}", *(gunicorn_args or []), wsgi_app]
-    log = open(log_path or os.devnull, "ab")
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-    log.close()
+    log_path = log_path or tempfile.mkstemp(prefix="opinia-gunicorn-", suffix=".log")[1]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
     server = Server(process, f"http://127.0.0.1:{port}")
-    _wait_until_ready(server, ready_path)
+    try:
+        _wait_until_ready(server, ready_path)
+    except RuntimeError as error:
+        tail = Path(log_path).read_text(errors="replace")[-3000:]
+        raise RuntimeError(f"{error}; gunicorn log {log_path}:\n{tail}") from None
     return server
 
 
