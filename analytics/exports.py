@@ -12,6 +12,7 @@ XLSX stores every text cell explicitly as a string.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 from collections.abc import Iterator
 from typing import IO, Any
@@ -95,24 +96,41 @@ def safe_csv_value(value: Any) -> Any:
     return value
 
 
-def write_responses_csv(out: IO[str], period: Period, scope: Scope) -> int:
-    """Write the responses as CSV (UTF-8, comma, header row) to a text stream; return how many rows."""
+def responses_csv_chunks(period: Period, scope: Scope, rows_per_chunk: int = 2000) -> Iterator[tuple[str, int]]:
+    """The CSV (header row first) in pieces of text, each with how many responses it holds, for streaming."""
     codes = question_codes()
-    writer = csv.writer(out)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
     writer.writerow([*BASE_COLUMNS, *codes])
-    count = 0
+    rows = 0
     for record in response_records(period, scope, codes):
         writer.writerow([safe_csv_value(value) for value in record])
-        count += 1
+        rows += 1
+        if rows == rows_per_chunk:
+            yield buffer.getvalue(), rows
+            buffer.seek(0)
+            buffer.truncate()
+            rows = 0
+    yield buffer.getvalue(), rows
+
+
+def write_responses_csv(out: IO[str], period: Period, scope: Scope) -> int:
+    """Write the responses as CSV (comma, header row) to a text stream; return how many rows."""
+    count = 0
+    for text, rows in responses_csv_chunks(period, scope):
+        out.write(text)
+        count += rows
     return count
 
 
 def _string_safe_cells(sheet, values: list[Any]) -> list[Any]:
+    """Values for a write-only sheet; text starting with ``=`` (which openpyxl would store as a formula) is
+    wrapped in a cell explicitly typed as a string. Other values go in as they are (much faster)."""
     cells = []
     for value in values:
-        if isinstance(value, str):
+        if isinstance(value, str) and value.startswith("="):
             cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # never a formula, whatever the text starts with
+            cell.data_type = "s"
             cells.append(cell)
         else:
             cells.append(value)

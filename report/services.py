@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from analytics.exports import write_responses_csv, write_responses_xlsx
+from analytics.exports import responses_csv_chunks, write_responses_csv, write_responses_xlsx
 from analytics.periods import Period
 from analytics.report import build_report
 from analytics.service import Scope, as_period, compute_indicators, resolve_scope
@@ -23,7 +23,7 @@ MEDIA_TYPES = {
 }
 
 __all__ = ["EXPORT_FORMATS", "REPORT_FORMATS", "REPORT_STEPS", "MEDIA_TYPES", "management_report", "export_target",
-           "write_export", "download_name"]
+           "write_export", "csv_stream", "download_name"]
 
 
 def management_report(period: Period | str, department_code: str | None, output_format: str,
@@ -59,6 +59,13 @@ def write_export(stream: IO[bytes], target: ExportTarget, output_format: str) ->
             text.detach()
     indicators = compute_indicators(target.period, target.department_code)
     return write_responses_xlsx(stream, target.period, target.scope, indicators)
+
+
+def csv_stream(target: ExportTarget) -> Iterator[bytes]:
+    """The CSV export as UTF-8 byte chunks, starting with a byte-order mark so spreadsheets read Polish letters."""
+    yield "\ufeff".encode("utf-8")
+    for text, _rows in responses_csv_chunks(target.period, target.scope):
+        yield text.encode("utf-8")
 
 
 def download_name(kind: str, period: Period | str, department_code: str | None, output_format: str) -> str:

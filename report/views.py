@@ -6,8 +6,9 @@ Admins and the quality manager may download any scope; a department head only th
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
 from analytics.periods import PeriodError, current_period
@@ -17,6 +18,7 @@ from report.services import (
     EXPORT_FORMATS,
     MEDIA_TYPES,
     REPORT_FORMATS,
+    csv_stream,
     download_name,
     export_target,
     management_report,
@@ -46,7 +48,7 @@ def requested_scope() -> tuple[str, str | None]:
     return period, department
 
 
-def download(content: bytes, output_format: str, filename: str) -> Response:
+def download(content: bytes | Iterator[bytes], output_format: str, filename: str) -> Response:
     response = Response(content, mimetype=MEDIA_TYPES[output_format])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
@@ -80,6 +82,7 @@ def management_review(output_format: str):
 @bp.get("/responses.<output_format>")
 @login_required
 def responses(output_format: str):
+    """CSV is streamed as it is read (a large quarter starts downloading at once); XLSX is built in memory."""
     if output_format not in EXPORT_FORMATS:
         abort(404)
     period, department = requested_scope()
@@ -87,6 +90,9 @@ def responses(output_format: str):
         target = export_target(period, department)
     except (PeriodError, ScopeError) as exc:
         abort(400, str(exc))
+    filename = download_name("odpowiedzi", target.period, department, output_format)
+    if output_format == "csv":
+        return download(stream_with_context(csv_stream(target)), output_format, filename)
     stream = io.BytesIO()
     write_export(stream, target, output_format)
-    return download(stream.getvalue(), output_format, download_name("odpowiedzi", target.period, department, output_format))
+    return download(stream.getvalue(), output_format, filename)

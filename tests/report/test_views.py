@@ -45,6 +45,7 @@ def test_department_head_gets_their_department_only(head_client, report_office):
 def test_department_head_csv_has_only_their_responses(head_client, report_office):
     result = head_client.get(f"/reports/responses.csv?period={PERIOD}")
     assert result.status_code == 200 and result.mimetype == "text/csv"
+    assert result.is_streamed and result.data.startswith("\ufeff".encode())
     lines = result.data.decode("utf-8-sig").splitlines()
     assert len(lines) == 1 + 36 and all(",KM,KM-" in line for line in lines[1:])
 
