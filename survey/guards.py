@@ -5,8 +5,8 @@ and a well-formedness check of posted answers. None of them keeps anything that 
   answered and when. The server stores nothing; clearing cookies lets a device answer again, which is
   accepted (the interval stops double counting, it is not an identity check).
 - Rate limits are counted by Flask-Limiter under an HMAC of the client address with a key that changes
-  every UTC day and is never written to disk, so its storage (memory or Redis) never holds a raw address
-  and yesterday's keys cannot be linked to today's.
+  every UTC day, held in process memory (in Redis, expiring after two days, when Redis is the limiter's
+  storage), so that storage never holds a raw address and yesterday's keys cannot be linked to today's.
 """
 from __future__ import annotations
 
