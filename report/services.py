@@ -22,9 +22,6 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-__all__ = ["EXPORT_FORMATS", "REPORT_FORMATS", "REPORT_STEPS", "MEDIA_TYPES", "management_report", "export_target",
-           "write_export", "csv_stream", "download_name"]
-
 
 def management_report(period: Period | str, department_code: str | None, output_format: str,
                       progress: Callable[[str], None] = lambda step: None) -> bytes:
