@@ -1,6 +1,6 @@
-"""Hostile input: at least 10,000 malformed submissions, each with one or more real defects on top of an
-otherwise valid answer, sent through the Flask test client (wrong types, huge fields, unknown questions, missing or wrong tokens, invalid UTF-8,
-duplicated fields, bad submission ids, odd content types). None may cause a 5xx, and none may store anything.
+"""Hostile input: at least 10,000 malformed submissions through the Flask test client, each a valid answer
+with one or more real defects (wrong types, huge fields, unknown questions, missing or wrong tokens, invalid
+UTF-8, duplicated fields, bad submission ids, odd content types). None may cause a 5xx; none may store anything.
 
 Derandomized (a fixed seed), so CI sends the same 10,000 submissions every run (2,000 more on PostgreSQL).
 """
