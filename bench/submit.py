@@ -142,6 +142,7 @@ def count_responses(url: str) -> int:
 class Server:
     process: subprocess.Popen
     base_url: str
+    temporary_log: str | None = None  # removed after a clean stop
 
 
 def free_port() -> int:
@@ -157,10 +158,11 @@ def start_server(wsgi_app: str, database_url: str, *, ready_path: str, extra_env
     env = {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url, **(extra_env or {})}
     command = [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
                "--bind", f"127.0.0.1:{port}", *(gunicorn_args or []), wsgi_app]
-    log_path = log_path or tempfile.mkstemp(prefix="opinia-gunicorn-", suffix=".log")[1]
+    temporary_log = None if log_path else tempfile.mkstemp(prefix="opinia-gunicorn-", suffix=".log")[1]
+    log_path = log_path or temporary_log
     with open(log_path, "ab") as log:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
-    server = Server(process, f"http://127.0.0.1:{port}")
+    server = Server(process, f"http://127.0.0.1:{port}", temporary_log)
     try:
         _wait_until_ready(server, ready_path)
     except RuntimeError as error:
@@ -194,6 +196,8 @@ def stop_server(server: Server) -> None:
             server.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             kill_server(server)
+    if server.temporary_log:
+        Path(server.temporary_log).unlink(missing_ok=True)
 
 
 def kill_server(server: Server) -> None:
