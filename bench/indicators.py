@@ -116,8 +116,8 @@ def run(n_responses: int, database_url: str | None, period: str, repeat: int, ra
     print(f"bare GROUP BY of the same counts (day+hour counts):    {baseline:.3f} s   "
           f"ratio {warm / baseline:.2f}x (target <= {TARGET_RATIO:.1f}x)")
     print(f"bare GROUP BY, all 3 statements it sends:              {baseline_all:.3f} s   ratio {warm / baseline_all:.2f}x")
-    print(f"bare GROUP BY of the same counts on the raw answers:   {raw_time:.3f} s   ratio {warm / raw_time:.3f}x")
-    print(f"minimal raw GROUP BY ({period} only, question x value): {minimal_time:.3f} s   ratio {warm / minimal_time:.3f}x")
+    print(f"bare GROUP BY of the same counts on the raw answers:   {raw_time:.3f} s   ratio {warm / raw_time:.4f}x")
+    print(f"minimal raw GROUP BY ({period} only, question x value): {minimal_time:.3f} s   ratio {warm / minimal_time:.4f}x")
     print(f"peak memory (RSS) of this process:                     {peak:.0f} MiB   (target < {TARGET_MEMORY_MIB} MiB)")
     print(f"targets: warm < {TARGET_SECONDS} s {'met' if warm < TARGET_SECONDS else 'NOT met'}; "
           f"ratio to the same GROUP BY {'met' if warm / baseline <= TARGET_RATIO else 'NOT met'}; "
