@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import orm as so
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -27,20 +28,37 @@ class CounterLookup:
     version: SurveyVersion | None = None
 
 
-def default_survey() -> Survey | None:
-    return db.session.scalar(sa.select(Survey).where(Survey.active.is_(True)).order_by(Survey.id).limit(1))
+def default_survey_id() -> int | None:
+    return db.session.scalar(sa.select(Survey.id).where(Survey.active.is_(True)).order_by(Survey.id).limit(1))
+
+
+def current_version_of(survey_id: int | None) -> SurveyVersion | None:
+    """The newest version of an active survey, with its questions, in one round trip each."""
+    if survey_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(SurveyVersion)
+        .join(Survey)
+        .where(SurveyVersion.survey_id == survey_id, Survey.active.is_(True))
+        .order_by(SurveyVersion.number.desc())
+        .limit(1)
+        .options(so.selectinload(SurveyVersion.questions))
+    )
 
 
 def find_counter(token: str) -> CounterLookup:
     """Resolve a public token to the counter and the survey version it currently shows."""
-    service_point = db.session.scalar(sa.select(ServicePoint).where(ServicePoint.token == token))
+    service_point = db.session.scalar(
+        sa.select(ServicePoint).where(ServicePoint.token == token).options(so.joinedload(ServicePoint.department))
+    )
     if service_point is None:
         if db.session.get(RetiredToken, token) is not None:
             return CounterLookup(CounterStatus.RETIRED)
         return CounterLookup(CounterStatus.UNKNOWN)
-    survey = service_point.survey or default_survey()
-    version = survey.current_version if survey is not None and survey.active else None
-    if not (service_point.active and service_point.department.active and version is not None):
+    if not (service_point.active and service_point.department.active):
+        return CounterLookup(CounterStatus.INACTIVE, service_point)
+    version = current_version_of(service_point.survey_id or default_survey_id())
+    if version is None:
         return CounterLookup(CounterStatus.INACTIVE, service_point)
     return CounterLookup(CounterStatus.OPEN, service_point, version)
 
@@ -65,22 +83,32 @@ def store_response(
     response exists once and nothing else is written.
     """
     questions = {q.code: q for q in version.questions}
-    response = Response(
-        service_point_id=service_point.id,
-        survey_version_id=version.id,
-        submitted_at=submitted_at or utcnow(),
-        language=language,
-        channel=channel,
-        submission_id=submission_id or None,
+    # Core INSERTs rather than the ORM unit of work: this is the hottest write path of the service.
+    insert_response = (
+        sa.insert(Response)
+        .values(
+            service_point_id=service_point.id,
+            survey_version_id=version.id,
+            submitted_at=submitted_at or utcnow(),
+            language=language,
+            channel=channel,
+            submission_id=submission_id or None,
+        )
+        .returning(Response.id)
     )
-    for code, value in answers.items():
-        question = questions[code]
-        if isinstance(value, int):
-            response.answers.append(Answer(question_id=question.id, value_int=value))
-        else:
-            response.answers.append(Answer(question_id=question.id, value_text=value))
-    db.session.add(response)
     try:
+        response_id = db.session.execute(insert_response).scalar_one()
+        answer_rows = [
+            {
+                "response_id": response_id,
+                "question_id": questions[code].id,
+                "value_int": value if isinstance(value, int) else None,
+                "value_text": value if isinstance(value, str) else None,
+            }
+            for code, value in answers.items()
+        ]
+        if answer_rows:
+            db.session.execute(sa.insert(Answer), answer_rows)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
