@@ -166,9 +166,13 @@ def seed_demo(responses: int, tz_name: str, progress: Callable[[int], None] = la
             counter.survey_id = version.survey_id
     db.session.commit()
 
-    existing = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Response).where(Response.external_id.like("demo-%"))
+    demo = Response.external_id.like("demo-%")
+    existing = db.session.scalar(sa.select(sa.func.count()).select_from(Response).where(demo))
+    # New demo keys continue after the highest one, so deleted demo rows never cause a key clash.
+    highest_key = db.session.scalar(
+        sa.select(sa.func.max(sa.cast(sa.func.substr(Response.external_id, 6), sa.Integer))).where(demo)
     )
+    next_key = 0 if highest_key is None else highest_key + 1
     missing = max(0, responses - existing)
     if not missing:
         return 0
@@ -176,7 +180,7 @@ def seed_demo(responses: int, tz_name: str, progress: Callable[[int], None] = la
     first_id = (db.session.scalar(sa.select(sa.func.max(Response.id))) or 0) + 1
     response_batch: list[dict] = []
     answer_batch: list[dict] = []
-    rows = _demo_rows(plan, list(counters.values()), existing, missing, first_id, ZoneInfo(tz_name))
+    rows = _demo_rows(plan, list(counters.values()), next_key, missing, first_id, ZoneInfo(tz_name))
     for response, answers in rows:
         response_batch.append(response)
         answer_batch.extend(answers)
