@@ -6,14 +6,11 @@ users and read the audit log; a department head reads the pages of their own dep
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RequestRedirect
 
 from admin import services
 from admin.forms import ROLE_LABELS, DepartmentForm, ObjectiveForm, ServicePointForm, SurveyForm, UserForm
@@ -36,19 +33,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 manager_required = roles_required(*MANAGERS)
 admin_required = roles_required("admin")
 INVALID = 400
-
-
-@bp.app_template_global()
-def path_if_routed(path: str) -> str | None:
-    """``path`` if some blueprint serves it (e.g. the dashboard, built separately), else None."""
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        adapter.match(path, method="GET")
-    except RequestRedirect as redirect_to:
-        return urlsplit(redirect_to.new_url).path
-    except HTTPException:
-        return None
-    return path
 
 
 bp.add_app_template_global(can_manage)
