@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401  (fixtures used by name)
-    assert_no_axe_violations,
-    browser,
-    live_server,
-    log_in,
-    open_page,
-)
+from tests.browser.conftest import assert_no_axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
