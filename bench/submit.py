@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import os
 import random
 import re
@@ -347,7 +348,10 @@ def drive_load(kind: str, base_url: str, tokens: list[str], clients: int, second
     """Run ``clients`` concurrent clients for ``warmup + seconds`` (or until ``stop`` is set); only the last
     ``seconds`` are measured."""
     cpu_before = time.process_time()
-    result = asyncio.run(_drive(kind, base_url, tokens, clients, seconds, warmup, seed, stop))
+    # The event loop gets a thread of its own: a caller (a test process with a browser open) may already run one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        load = executor.submit(asyncio.run, _drive(kind, base_url, tokens, clients, seconds, warmup, seed, stop))
+        result = load.result()
     result.client_cpu = (time.process_time() - cpu_before) / (warmup + seconds)
     return result
 
