@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 from extensions import db
 from survey.accounts import AccountError, create_user
 from survey.definitions import DefinitionError, import_definition, load_definition_file
-from survey.demo import seed_demo
+from survey.demo import create_demo_staff, seed_demo
 from survey.models import Response, ServicePoint
 
 
@@ -66,11 +66,13 @@ def create_user_command(email: str, role: str, departments: tuple[str, ...], pas
 
 
 @click.command("survey-url")
-@click.option("--seed-if-empty", is_flag=True, help="Seed the demo office first when no counter exists.")
+@click.option("--seed-if-empty", is_flag=True, help="Seed the demo office and demo staff first when no counter exists.")
 def survey_url_command(seed_if_empty: bool) -> None:
     """Print the public survey address of the first active counter."""
     if seed_if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(ServicePoint)) == 0:
         seed_demo_command.callback(responses=2000)
+        for email, role, password in create_demo_staff():
+            click.echo(f"Demo staff login ({role}): {email} / {password}  (shown once)")
     point = db.session.scalar(sa.select(ServicePoint).where(ServicePoint.active.is_(True)).order_by(ServicePoint.code))
     if point is None:
         raise click.ClickException("no active counter yet: run seed-demo or add one in the admin pages")

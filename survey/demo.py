@@ -6,6 +6,7 @@ Rows are written with bulk INSERTs (no ORM objects per row) to keep a million re
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
@@ -209,3 +210,28 @@ def _reset_postgres_sequences() -> None:
         sa.text("SELECT setval(pg_get_serial_sequence('responses', 'id'), (SELECT MAX(id) FROM responses))")
     )
     db.session.commit()
+
+
+DEMO_STAFF = (
+    ("admin@opinia.local", "admin", ()),
+    ("jakosc@opinia.local", "quality_manager", ()),
+    ("kierownik.km@opinia.local", "department_head", ("KM",)),
+)
+
+
+def create_demo_staff() -> list[tuple[str, str, str]]:
+    """Demo staff accounts with fresh random passwords, only while no staff account exists at all.
+
+    Returns ``(email, role, password)`` for each created account so the caller can show the passwords once.
+    """
+    from survey.accounts import create_user
+    from survey.models import User
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        return []
+    created = []
+    for email, role, departments in DEMO_STAFF:
+        password = secrets.token_urlsafe(12)
+        create_user(email, role, password, departments)
+        created.append((email, role, password))
+    return created

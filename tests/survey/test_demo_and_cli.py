@@ -1,11 +1,14 @@
 """The CLI of the resident side: seeding demo data (safe to repeat) and importing survey definitions."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 import yaml
 
 from survey.demo import DEMO_SURVEY_FILE
 from survey.models import Answer, Department, Response, ServicePoint, SurveyVersion
+from tests.conftest import csrf_token_from
 
 
 def count(db, model, *where) -> int:
@@ -85,3 +88,21 @@ def test_import_survey_rejects_a_file_that_is_not_yaml(app, db, tmp_path):
     broken.write_bytes(b"{not json")
     result = app.test_cli_runner().invoke(args=["import-survey", str(broken)])
     assert result.exit_code == 1 and "is not valid JSON" in result.output
+
+
+def test_survey_url_seeds_an_empty_install_with_demo_staff_once(app, db, client):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["survey-url", "--seed-if-empty"])
+    assert first.exit_code == 0, first.output
+    token = re.search(r"https://opinia.example.gov.pl/s/([\w-]+)", first.output).group(1)
+    assert client.get(f"/s/{token}").status_code == 200
+    logins = re.findall(r"Demo staff login \((\w+)\): (\S+) / (\S+)", first.output)
+    assert [role for role, _, _ in logins] == ["admin", "quality_manager", "department_head"]
+
+    role, email, password = logins[0]
+    page = client.get("/login").get_data(as_text=True)
+    result = client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token_from(page)})
+    assert result.status_code in (302, 303)
+
+    again = runner.invoke(args=["survey-url", "--seed-if-empty"])
+    assert "Demo staff login" not in again.output and token in again.output
