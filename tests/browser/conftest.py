@@ -6,7 +6,7 @@ Fixtures for any browser test:
 - ``live_server`` (session): ``.url``, ``.app``, ``.app_context()``, ``.token(counter_code)``,
   ``.create_user(role, departments=())`` -> ``StaffAccount``; the SQLite database holds the demo office
   (departments, counters, the demo survey); ``demo_responses`` (session) adds a year of demo responses.
-- ``browser`` (session): headless Chromium from /usr/bin/chromium (Playwright never downloads one).
+- ``browser`` (module): headless Chromium from /usr/bin/chromium (Playwright never downloads one).
 - ``open_page`` (per test): ``open_page(width=360, height=740, locale="pl-PL", javascript=True)`` opens a
   fresh context (no cookies) and returns its page; ``page`` is ``open_page()`` — a phone.
   Every page collects console errors, script errors and failed sub-resources (CSS, images) in
@@ -133,8 +133,10 @@ def demo_responses(live_server) -> int:
     return count
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Module-scoped on purpose: Playwright's sync API keeps an asyncio loop running in this thread while it
+    is open, which would break tests of other modules that call ``asyncio.run`` in the same worker."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
