@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,12 +114,21 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         db.create_all()
         _seed_demo_office()
         db.session.remove()
+    with serving(app) as server:
+        yield server
+
+
+@contextmanager
+def serving(app) -> Iterator[LiveServer]:
+    """``app`` served on a free loopback port for the duration of the block."""
     server = LiveServer(app)
     server.start()
-    yield server
-    server.stop()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield server
+    finally:
+        server.stop()
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from app import create_app
 from extensions import db
 from survey.demo import seed_demo
 from survey.models import Response, ServicePoint
-from tests.browser.conftest import LiveServer, assert_no_axe_violations, log_in, screenshot
+from tests.browser.conftest import assert_no_axe_violations, log_in, screenshot, serving
 from tests.conftest import test_config as app_test_config
 from tests.dashboard.conftest import add_response
 
@@ -45,12 +45,8 @@ def dashboard_server(tmp_path_factory):
         seed_demo(DEMO_RESPONSES, app.config["OPINIA_TIMEZONE"])
         _add_hostile_comment()
         db.session.remove()
-    server = LiveServer(app)
-    server.start()
-    yield server
-    server.stop()
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
