@@ -1,12 +1,19 @@
 """The resident's survey form, built from the questions of one survey version."""
 from __future__ import annotations
 
+import functools
+
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from survey.models import Question, SurveyVersion
+from survey.snapshots import QuestionSnapshot, VersionSnapshot
 
 # Fields of the form that are not questions; any other posted name is an unknown question.
 CONTROL_FIELDS = frozenset({"csrf_token", "submission_id", "lang"})
@@ -22,18 +29,29 @@ RATING_FACES = {1: "😠", 2: "🙁", 3: "😐", 4: "🙂", 5: "😀"}
 YES_NO_CHOICES = [("yes", _l("Tak")), ("no", _l("Nie"))]
 
 
+@functools.cache
+def _wtforms_translations(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class SurveyFormBase(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            """WTForms' own messages in the resident's language, read once per language: Flask-WTF would read
+            the catalogue file again on every request, a sixth of a survey answer's time."""
+            return _wtforms_translations(str(get_locale()))
+
     submission_id = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
     lang = HiddenField()
 
 
-def _validators(question: Question) -> list:
+def _validators(question: Question | QuestionSnapshot) -> list:
     if question.required:
         return [InputRequired(message=_l("Proszę odpowiedzieć na to pytanie."))]
     return [Optional()]
 
 
-def field_for_question(question: Question, lang: str) -> Field:
+def field_for_question(question: Question | QuestionSnapshot, lang: str) -> Field:
     label = question.text(lang)
     validators = _validators(question)
     if question.kind == "rating_5":
@@ -52,12 +70,19 @@ def field_for_question(question: Question, lang: str) -> Field:
     raise ValueError(f"unknown question kind {question.kind!r}")
 
 
-def build_survey_form(version: SurveyVersion, lang: str, **kwargs) -> SurveyFormBase:
-    """A form class with one field per question, named by the question's code."""
-    form_class = type("SurveyForm", (SurveyFormBase,), {})
-    for question in version.questions:
-        setattr(form_class, question.code, field_for_question(question, lang))
-    return form_class(**kwargs)
+def build_survey_form(version: SurveyVersion | VersionSnapshot, lang: str, **kwargs) -> SurveyFormBase:
+    """A form with one field per question, named by the question's code."""
+    return survey_form_class(version, lang)(**kwargs)
+
+
+def survey_form_class(version: SurveyVersion | VersionSnapshot, lang: str) -> type[SurveyFormBase]:
+    """The form class of a version in a language, built once per application: versions never change."""
+    classes = current_app.extensions.setdefault("opinia_survey_form_classes", {})
+    form_class = classes.get((version.id, lang))
+    if form_class is None:
+        fields = {question.code: field_for_question(question, lang) for question in version.questions}
+        form_class = classes[(version.id, lang)] = type("SurveyForm", (SurveyFormBase,), fields)
+    return form_class
 
 
 def answers_from_form(form: SurveyFormBase, version: SurveyVersion) -> dict[str, int | str]:

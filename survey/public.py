@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from flask_babel import gettext as _
 
 from survey.answer_time import estimated_answer_seconds
@@ -19,6 +20,10 @@ bp = Blueprint("public", __name__)
 # A kiosk survey left part-answered warns before it starts afresh; WCAG 2.2.1 asks for at least 20 s
 # in which one simple action keeps the answers.
 KIOSK_GRACE_SECONDS = 20
+# Stand-ins for the two per-resident values of a cached blank survey page (letters only: HTML escaping keeps them).
+CSRF_SLOT = "opiniaCsrfTokenSlot"
+SUBMISSION_SLOT = "opiniaSubmissionIdSlot"
+MAX_CACHED_PAGES = 1024
 
 
 def current_language() -> str:
@@ -59,43 +64,68 @@ def answer_survey(token: str, channel: str):
     wait = seconds_until_next_answer(lookup.service_point.id, channel)
     if wait:
         return answered_recently_response(token, lookup, lang, wait)
-    form = build_survey_form(lookup.version, lang)
     if request.method == "GET":
-        form.submission_id.data = new_submission_id()
-    else:
-        unknown = unknown_fields(set(request.form.keys()), lookup.version)
-        if unknown:
-            abort(400, description=_("Formularz zawiera nieznane pytania. Odśwież stronę i spróbuj ponownie."))
-        valid = form.validate_on_submit()
-        if form.csrf_token.errors:
-            abort(400, description=_("Formularz wygasł lub jest niepełny. Odśwież stronę i spróbuj ponownie."))
-        if valid:
-            store_response(
-                lookup.service_point,
-                lookup.version,
-                answers_from_form(form, lookup.version),
-                language=lang,
-                channel=channel,
-                submission_id=form.submission_id.data,
-            )
-            thanks_endpoint = "public.kiosk_thanks" if channel == "kiosk" else "public.thanks"
-            thanks_page = redirect(url_for(thanks_endpoint, token=token, lang=lang), code=303)
-            return remember_answer(thanks_page, lookup.service_point.id, channel)
-    status = 400 if form.errors else 200
+        return blank_survey_page(lookup, lang, channel)
+    unknown = unknown_fields(set(request.form.keys()), lookup.version)
+    if unknown:
+        abort(400, description=_("Formularz zawiera nieznane pytania. Odśwież stronę i spróbuj ponownie."))
+    form = build_survey_form(lookup.version, lang)
+    valid = form.validate_on_submit()
+    if form.csrf_token.errors:
+        abort(400, description=_("Formularz wygasł lub jest niepełny. Odśwież stronę i spróbuj ponownie."))
+    if not valid:
+        return render_survey_page(form, lookup, lang, channel), 400
+    store_response(
+        lookup.service_point,
+        lookup.version,
+        answers_from_form(form, lookup.version),
+        language=lang,
+        channel=channel,
+        submission_id=form.submission_id.data,
+    )
+    thanks_endpoint = "public.kiosk_thanks" if channel == "kiosk" else "public.thanks"
+    thanks_page = redirect(url_for(thanks_endpoint, token=token, lang=lang), code=303)
+    return remember_answer(thanks_page, lookup.service_point.id, channel)
+
+
+def blank_survey_page(lookup: CounterLookup, lang: str, channel: str) -> str:
+    """The empty survey, rendered once per counter, version, language and channel and then reused.
+
+    Only the CSRF token and the one-time submission id differ between two residents' blank forms: the page is
+    rendered with a placeholder for each and every request fills in fresh values. Pages opened with other query
+    parameters (which the language switch carries over) are rendered each time.
+    """
+    pages = current_app.extensions.setdefault("opinia_blank_survey_pages", {})
+    key = (lookup.cache_key, lang, channel)
+    cacheable = set(request.args) <= {"lang"}
+    page = pages.get(key) if cacheable else None
+    if page is None:
+        form = build_survey_form(lookup.version, lang)
+        form.submission_id.data = SUBMISSION_SLOT
+        if "csrf_token" in form:
+            form.csrf_token.current_token = CSRF_SLOT
+        page = render_survey_page(form, lookup, lang, channel)
+        if cacheable:
+            if len(pages) >= MAX_CACHED_PAGES:
+                pages.clear()
+            pages[key] = page
+    if CSRF_SLOT in page:
+        page = page.replace(CSRF_SLOT, generate_csrf())
+    return page.replace(SUBMISSION_SLOT, new_submission_id())
+
+
+def render_survey_page(form, lookup: CounterLookup, lang: str, channel: str) -> str:
     form.lang.data = lang
-    return (
-        render_template(
-            "survey/form.html",
-            form=form,
-            lookup=lookup,
-            version=lookup.version,
-            lang=lang,
-            kiosk=channel == "kiosk",
-            kiosk_idle_seconds=current_app.config["OPINIA_KIOSK_IDLE_SECONDS"],
-            kiosk_grace_seconds=KIOSK_GRACE_SECONDS,
-            answer_seconds=estimated_answer_seconds(lookup.version),
-        ),
-        status,
+    return render_template(
+        "survey/form.html",
+        form=form,
+        lookup=lookup,
+        version=lookup.version,
+        lang=lang,
+        kiosk=channel == "kiosk",
+        kiosk_idle_seconds=current_app.config["OPINIA_KIOSK_IDLE_SECONDS"],
+        kiosk_grace_seconds=KIOSK_GRACE_SECONDS,
+        answer_seconds=estimated_answer_seconds(lookup.version),
     )
 
 

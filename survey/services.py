@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import orm as so
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from survey.models import Answer, Response, RetiredToken, ServicePoint, Survey, SurveyVersion, utcnow
+from survey.models import Answer, Department, Response, RetiredToken, ServicePoint, Survey, SurveyVersion, utcnow
+from survey.snapshots import CounterSnapshot, VersionSnapshot, version_snapshot
 
 
 class CounterStatus(enum.Enum):
@@ -21,46 +21,61 @@ class CounterStatus(enum.Enum):
     INACTIVE = "inactive"  # the counter (or its department, or its survey) is switched off
 
 
-@dataclass
+@dataclass(frozen=True)
 class CounterLookup:
     status: CounterStatus
-    service_point: ServicePoint | None = None
-    version: SurveyVersion | None = None
+    service_point: CounterSnapshot | None = None
+    version: VersionSnapshot | None = None
+
+    @property
+    def cache_key(self) -> tuple:
+        """Everything of the counter that its survey page shows; a rename or a new version changes it."""
+        return (self.service_point, self.version.id if self.version else None)
 
 
-def default_survey_id() -> int | None:
-    return db.session.scalar(sa.select(Survey.id).where(Survey.active.is_(True)).order_by(Survey.id).limit(1))
+def _default_survey_id() -> sa.ScalarSelect:
+    """A counter without a survey of its own shows the oldest active survey."""
+    return sa.select(Survey.id).where(Survey.active.is_(True)).order_by(Survey.id).limit(1).scalar_subquery()
 
 
-def current_version_of(survey_id: int | None) -> SurveyVersion | None:
-    """The newest version of an active survey, with its questions, in one round trip each."""
-    if survey_id is None:
-        return None
-    return db.session.scalar(
-        sa.select(SurveyVersion)
+def _newest_version_id(survey_id) -> sa.ScalarSelect:
+    return (
+        sa.select(SurveyVersion.id)
         .join(Survey)
         .where(SurveyVersion.survey_id == survey_id, Survey.active.is_(True))
         .order_by(SurveyVersion.number.desc())
         .limit(1)
-        .options(so.selectinload(SurveyVersion.questions))
+        .scalar_subquery()
     )
+
+
+# One round trip per survey page or answer: the counter, whether it is open, and the version it shows.
+_COUNTER_QUERY = (
+    sa.select(
+        ServicePoint.id,
+        ServicePoint.token,
+        ServicePoint.name,
+        Department.name.label("department_name"),
+        (ServicePoint.active & Department.active).label("open"),
+        _newest_version_id(sa.func.coalesce(ServicePoint.survey_id, _default_survey_id())).label("version_id"),
+    )
+    .join(Department, ServicePoint.department_id == Department.id)
+    .where(ServicePoint.token == sa.bindparam("token"))
+)
 
 
 def find_counter(token: str) -> CounterLookup:
     """Resolve a public token to the counter and the survey version it currently shows."""
-    service_point = db.session.scalar(
-        sa.select(ServicePoint).where(ServicePoint.token == token).options(so.joinedload(ServicePoint.department))
-    )
-    if service_point is None:
+    row = db.session.execute(_COUNTER_QUERY, {"token": token}).one_or_none()
+    if row is None:
         if db.session.get(RetiredToken, token) is not None:
             return CounterLookup(CounterStatus.RETIRED)
         return CounterLookup(CounterStatus.UNKNOWN)
-    if not (service_point.active and service_point.department.active):
-        return CounterLookup(CounterStatus.INACTIVE, service_point)
-    version = current_version_of(service_point.survey_id or default_survey_id())
-    if version is None:
-        return CounterLookup(CounterStatus.INACTIVE, service_point)
-    return CounterLookup(CounterStatus.OPEN, service_point, version)
+    counter = CounterSnapshot(row.id, row.token, row.name, row.department_name)
+    version = version_snapshot(row.version_id) if row.version_id is not None else None
+    if not row.open or version is None:
+        return CounterLookup(CounterStatus.INACTIVE, counter)
+    return CounterLookup(CounterStatus.OPEN, counter, version)
 
 
 def new_submission_id() -> str:
@@ -68,8 +83,8 @@ def new_submission_id() -> str:
 
 
 def store_response(
-    service_point: ServicePoint,
-    version: SurveyVersion,
+    service_point: ServicePoint | CounterSnapshot,
+    version: SurveyVersion | VersionSnapshot,
     answers: dict[str, int | str],
     *,
     language: str = "pl",
@@ -85,7 +100,7 @@ def store_response(
     questions = {q.code: q for q in version.questions}
     # Core INSERTs rather than the ORM unit of work: this is the hottest write path of the service.
     insert_response = (
-        sa.insert(Response)
+        sa.insert(Response.__table__)
         .values(
             service_point_id=service_point.id,
             survey_version_id=version.id,
@@ -94,10 +109,11 @@ def store_response(
             channel=channel,
             submission_id=submission_id or None,
         )
-        .returning(Response.id)
+        .returning(Response.__table__.c.id)
     )
+    connection = db.session.connection()  # the session's transaction, without the ORM's bulk-insert machinery
     try:
-        response_id = db.session.execute(insert_response).scalar_one()
+        response_id = connection.execute(insert_response).scalar_one()
         answer_rows = [
             {
                 "response_id": response_id,
@@ -108,7 +124,7 @@ def store_response(
             for code, value in answers.items()
         ]
         if answer_rows:
-            db.session.execute(sa.insert(Answer), answer_rows)
+            connection.execute(sa.insert(Answer.__table__), answer_rows)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
