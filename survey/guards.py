@@ -4,9 +4,9 @@ and a well-formedness check of posted answers. None of them keeps anything that 
 - The interval is remembered on the resident's own device only: a signed cookie listing the counters it
   answered and when. The server stores nothing; clearing cookies lets a device answer again, which is
   accepted (the interval stops double counting, it is not an identity check).
-- Rate limits are counted by Flask-Limiter under an HMAC of the client address with a key that changes
-  every UTC day, held in process memory (in Redis, expiring after two days, when Redis is the limiter's
-  storage), so that storage never holds a raw address and yesterday's keys cannot be linked to today's.
+- Rate limits are counted (by ``limits``, Flask-Limiter's engine) under an HMAC of the client address with a
+  key that changes every UTC day, held in process memory (in Redis, expiring after two days, when Redis is the
+  limiter's storage), so that storage never holds a raw address and yesterday's keys cannot be linked to today's.
 """
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from flask import Flask, Response, abort, current_app, redirect, render_template
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
+from limits import parse_many
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
 ANSWERED_COOKIE = "opinia_answered"
 # A device rarely answers more than a handful of counters; the cookie stays small whatever happens.
@@ -138,23 +141,39 @@ def hashed_remote_address() -> str:
     return hmac.new(daily_key(), address, hashlib.sha256).hexdigest()[:32]
 
 
-def submit_rate_limit() -> str:
-    return current_app.config["OPINIA_SUBMIT_RATE_LIMIT"]
+class PublicRateLimit:
+    """Per-address limits of the public survey: answers posted and pages opened, each per (hashed) address.
 
-
-def page_rate_limit() -> str:
-    return current_app.config["OPINIA_PAGE_RATE_LIMIT"]
-
-
-def limit_public_blueprint(public_bp) -> None:
-    """Posting answers and opening pages of the public survey are limited per (hashed) address.
-
-    Module-level callables make repeated ``create_app`` calls register the same limits, not more.
+    Counted by ``limits``, the library under Flask-Limiter, with the same settings (``RATELIMIT_STORAGE_URI``,
+    ``RATELIMIT_KEY_PREFIX``, ``RATELIMIT_ENABLED``). Flask-Limiter itself still guards the staff login; here its
+    per-request machinery (resolving decorated limits, scopes and exemptions for every request) cost about
+    0.4 ms of the survey's 1.2 ms page, while the check itself costs a twentieth of that.
     """
-    from extensions import limiter
 
-    limiter.limit(submit_rate_limit, key_func=hashed_remote_address, methods=["POST"], scope="public-submit")(public_bp)
-    limiter.limit(page_rate_limit, key_func=hashed_remote_address, methods=["GET"], scope="public-page")(public_bp)
+    SCOPES = {"POST": "public-submit", "GET": "public-page", "HEAD": "public-page"}
+
+    def __init__(self, app: Flask):
+        self.enabled = app.config["RATELIMIT_ENABLED"]
+        self.strategy = FixedWindowRateLimiter(storage_from_string(app.config["RATELIMIT_STORAGE_URI"]))
+        self.prefix = app.config.get("RATELIMIT_KEY_PREFIX") or "opinia"
+        self.limits = {
+            "public-submit": parse_many(app.config["OPINIA_SUBMIT_RATE_LIMIT"]),
+            "public-page": parse_many(app.config["OPINIA_PAGE_RATE_LIMIT"]),
+        }
+
+    def check(self) -> None:
+        """Before a public survey request: 429 (a friendly page) once this address is over a limit."""
+        if not self.enabled or request.blueprint != "public" or request.method not in self.SCOPES:
+            return
+        scope = self.SCOPES[request.method]
+        key = hashed_remote_address()
+        try:
+            allowed = all(self.strategy.hit(limit, self.prefix, scope, key) for limit in self.limits[scope])
+        except Exception:  # noqa: BLE001 — the limiter's storage is down: residents can still answer
+            current_app.logger.exception("rate-limit storage unavailable; the public survey is not limited")
+            return
+        if not allowed:
+            abort(429)
 
 
 # --- well-formed answers ----------------------------------------------------------------------------
@@ -207,7 +226,5 @@ def refuse_malformed_submission() -> None:
 
 
 def register_guards(app: Flask) -> None:
-    from survey.public import bp as public_bp
-
-    limit_public_blueprint(public_bp)
+    app.before_request(PublicRateLimit(app).check)
     app.before_request(refuse_malformed_submission)
