@@ -18,7 +18,9 @@ resident. The per-address rate limit stays switched on but set far above the loa
 the database must equal the number of posts answered with the thank-you redirect.
 
 Printed: submissions/s (one submission = form GET + answer POST), requests/s, p50/p99 latency of the POST and
-of the GET, client CPU share, and the ratios against both baselines measured in the same run.
+of the GET, the load generator's CPU share, gunicorn's CPU per request (master and workers, from /proc), and
+the ratios against both baselines measured in the same run. Client and server share the machine's cores, so
+when the cores are saturated the CPU per request decides the throughput.
 """
 from __future__ import annotations
 
@@ -201,6 +203,19 @@ def stop_server(server: Server) -> None:
         Path(server.temporary_log).unlink(missing_ok=True)
 
 
+def server_cpu_seconds(server: Server) -> float:
+    """User + system CPU of gunicorn's whole process group so far (workers that exited count via the master)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == server.process.pid:  # the process group gunicorn was started in
+            ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def kill_server(server: Server) -> None:
     """A crash: SIGKILL to the master and all its workers (the whole process group) at once."""
     try:
@@ -238,6 +253,8 @@ class LoadResult:
     refused: int = 0  # answered, but not with the thank-you redirect
     errors: int = 0  # no answer at all (connection refused or reset)
     client_cpu: float = 0.0
+    completed: int = 0  # requests answered during the whole run, warm-up included
+    server_cpu_seconds: float = 0.0  # CPU used by gunicorn (master and workers) during the whole run
 
     @property
     def accepted(self) -> int:
@@ -281,6 +298,7 @@ async def _submit_forever(session, base_url: str, tokens: list[str], window: _Wi
             async with session.post(url, data=data, allow_redirects=False) as answer:
                 await answer.read()
             finished = time.perf_counter()
+            result.completed += 2
         except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
             result.errors += 1
             await asyncio.sleep(0.05)
@@ -305,6 +323,7 @@ async def _hello_forever(session, base_url: str, window: _Window, result: LoadRe
             async with session.get(f"{base_url}/hello") as page:
                 await page.read()
             finished = time.perf_counter()
+            result.completed += 1
         except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
             result.errors += 1
             await asyncio.sleep(0.05)
@@ -381,6 +400,10 @@ class Measurement:
         return self.result.requests / self.result.seconds
 
     @property
+    def server_cpu_ms_per_request(self) -> float:
+        return self.result.server_cpu_seconds * 1000 / max(1, self.result.completed)
+
+    @property
     def lost(self) -> int:
         return 0 if self.stored is None else self.result.accepted - self.stored
 
@@ -391,7 +414,9 @@ def measure(name: str, wsgi_app: str, kind: str, database: BenchDatabase, args) 
     ready_path = "/hello" if wsgi_app == BASELINE_APP else f"/s/{database.tokens[0]}"
     server = start_server(wsgi_app, database.url, ready_path=ready_path, gunicorn_args=gunicorn_args)
     try:
+        cpu_before = server_cpu_seconds(server)
         result = drive_load(kind, server.base_url, database.tokens, args.clients, args.seconds, args.warmup)
+        result.server_cpu_seconds = server_cpu_seconds(server) - cpu_before
     finally:
         stop_server(server)
     stored = count_responses(database.url) - before if kind == "submit" else None
@@ -403,7 +428,7 @@ def report(backend: str, measurements: dict[str, Measurement], args) -> None:
           f"gunicorn {args.workers} x {args.worker_class} worker(s), {args.threads} thread(s), {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at the end (the machine is shared) ==")
     print(f"{'':9} {'subm/s':>8} {'req/s':>8} {'POST p50':>9} {'POST p99':>9} {'GET p50':>8} {'GET p99':>8} "
-          f"{'accepted':>8} {'stored':>7} {'lost':>5} {'refused':>7} {'errors':>6} {'client CPU':>10}")
+          f"{'accepted':>8} {'stored':>7} {'lost':>5} {'refused':>7} {'errors':>6} {'client CPU':>10} {'server CPU/req':>14}")
     for m in measurements.values():
         r = m.result
         post50, post99 = (f"{percentile(r.post_latencies, q) * 1000:.1f}ms" for q in (0.5, 0.99))
@@ -413,13 +438,15 @@ def report(backend: str, measurements: dict[str, Measurement], args) -> None:
             post50 = post99 = "-"
         print(f"{m.name:9} {subm:>8} {m.requests_per_second:>8.0f} {post50:>9} {post99:>9} {get50:>8} {get99:>8} "
               f"{r.accepted if m.stored is not None else '-':>8} {m.stored if m.stored is not None else '-':>7} "
-              f"{m.lost if m.stored is not None else '-':>5} {r.refused:>7} {r.errors:>6} {r.client_cpu:>9.0%}")
+              f"{m.lost if m.stored is not None else '-':>5} {r.refused:>7} {r.errors:>6} {r.client_cpu:>9.0%} {m.server_cpu_ms_per_request:>12.2f}ms")
     opinia, raw, hello = measurements["opinia"], measurements["raw-SQL"], measurements["hello"]
     p99 = percentile(opinia.result.post_latencies, 0.99) * 1000
     print(f"opinia / raw-SQL submissions/s:        {opinia.per_second / raw.per_second:.2f}  (target >= 0.80)")
     print(f"opinia submissions/s / hello req/s:    {opinia.per_second / hello.requests_per_second:.2f}  (stretch >= 0.50)")
     print(f"opinia req/s / hello req/s:            {opinia.requests_per_second / hello.requests_per_second:.2f}")
     print(f"raw-SQL submissions/s / hello req/s:   {raw.per_second / hello.requests_per_second:.2f}")
+    print(f"server CPU per request, opinia / raw-SQL: "
+          f"{opinia.server_cpu_ms_per_request / raw.server_cpu_ms_per_request:.2f}")
     print(f"opinia POST p99: {p99:.1f} ms (target < 100 ms); lost answers: opinia {opinia.lost}, raw-SQL {raw.lost}")
 
 

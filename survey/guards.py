@@ -166,8 +166,8 @@ class PublicRateLimit:
         if not self.enabled or request.blueprint != "public" or request.method not in self.SCOPES:
             return
         scope = self.SCOPES[request.method]
-        key = hashed_remote_address()
         try:
+            key = hashed_remote_address()  # today's key may come from Redis too
             allowed = all(self.strategy.hit(limit, self.prefix, scope, key) for limit in self.limits[scope])
         except Exception:  # noqa: BLE001 — the limiter's storage is down: residents can still answer
             current_app.logger.exception("rate-limit storage unavailable; the public survey is not limited")

@@ -66,7 +66,7 @@ _COUNTER_QUERY = (
 
 def find_counter(token: str) -> CounterLookup:
     """Resolve a public token to the counter and the survey version it currently shows."""
-    row = db.session.execute(_COUNTER_QUERY, {"token": token}).one_or_none()
+    row = db.session.connection().execute(_COUNTER_QUERY, {"token": token}).one_or_none()
     if row is None:
         if db.session.get(RetiredToken, token) is not None:
             return CounterLookup(CounterStatus.RETIRED)

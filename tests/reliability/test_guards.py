@@ -211,3 +211,11 @@ class TestRedisStorage:
         assert not [key for key in keys if "203.0.113" in key]
         day = time.strftime("%Y-%m-%d", time.gmtime())
         assert store.get(f"opinia:ratelimit-key:{day}") == guards._daily_keys[day]
+
+
+@pytest.mark.parametrize("app_config", [{**LIMITED, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}])
+def test_survey_stays_open_when_the_limit_storage_is_down(client, db, counter, caplog):
+    """Redis unreachable: residents can still answer (the limit fails open) and the failure is logged."""
+    assert [answer(client, counter).status_code for _ in range(4)] == [303, 303, 303, 303]
+    assert count(db) == 4
+    assert "rate-limit storage unavailable" in caplog.text
