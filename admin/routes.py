@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, logout_user
 
 from admin import services
 from admin.forms import ROLE_LABELS, DepartmentForm, ObjectiveForm, ServicePointForm, SurveyForm, UserForm
@@ -18,6 +18,7 @@ from admin.posters import posters_pdf
 from admin.qr import qr_png, qr_svg
 from admin.survey_editor import definition_from_form, form_data_of_version
 from extensions import db
+from survey.guards import enrol_kiosk
 from survey.models import Department, QualityObjective, Response, ServicePoint, Survey, User
 from survey.permissions import (
     MANAGERS,
@@ -222,6 +223,18 @@ def service_point_rotate(point_id: int):
         _("Nadano nowy kod. Stary kod pokazuje teraz informację, że nie jest już aktywny — wydrukuj nowy plakat."),
         url_for("admin.service_point", point_id=point_id),
     )
+
+
+@bp.post("/service-points/<int:point_id>/kiosk")
+@manager_required
+def service_point_kiosk(point_id: int):
+    """Set up this device (a tablet at the counter) as the counter's kiosk, then log out and open the survey:
+    a tablet left at a counter must never stay logged in."""
+    point = get_or_404(ServicePoint, point_id)
+    services.audit(current_user, "enrol_kiosk", "service_point", point.id)
+    db.session.commit()
+    logout_user()
+    return enrol_kiosk(redirect(url_for("public.kiosk", token=point.token), code=303), point.id)
 
 
 def _download(body: bytes, mimetype: str, filename: str):

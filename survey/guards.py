@@ -3,7 +3,8 @@ and a well-formedness check of posted answers. None of them keeps anything that 
 
 - The interval is remembered on the resident's own device only: a signed cookie listing the counters it
   answered and when. The server stores nothing; clearing cookies lets a device answer again, which is
-  accepted (the interval stops double counting, it is not an identity check).
+  accepted (the interval stops double counting, it is not an identity check). A tablet that staff set up as
+  a counter's kiosk (another signed cookie, on the tablet) takes one resident after another without it.
 - Rate limits are counted (by ``limits``, Flask-Limiter's engine) under an HMAC of the client address with a
   key that changes every UTC day, held in process memory (in Redis, expiring after two days, when Redis is the
   limiter's storage), so that storage never holds a raw address and yesterday's keys cannot be linked to today's.
@@ -27,6 +28,8 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 ANSWERED_COOKIE = "opinia_answered"
+KIOSK_COOKIE = "opinia_kiosk"
+KIOSK_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600
 # A device rarely answers more than a handful of counters; the cookie stays small whatever happens.
 MAX_REMEMBERED_COUNTERS = 20
 DAILY_KEY_TTL_SECONDS = 2 * 24 * 3600
@@ -58,11 +61,8 @@ def _answered_counters() -> dict[str, float]:
 
 
 def seconds_until_next_answer(service_point_id: int, channel: str = "web") -> int:
-    """0 when this device may answer the counter now, else how many seconds it still has to wait.
-
-    A kiosk is one tablet answered by one resident after another: the interval never applies to it.
-    """
-    interval = answer_interval_seconds() if channel == "web" else 0
+    """0 when this device may answer the counter now, else how many seconds it still has to wait."""
+    interval = answer_interval_seconds() if interval_applies(service_point_id, channel) else 0
     answered_at = _answered_counters().get(str(service_point_id))
     if not interval or answered_at is None:
         return 0
@@ -71,8 +71,8 @@ def seconds_until_next_answer(service_point_id: int, channel: str = "web") -> in
 
 
 def remember_answer(response: Response, service_point_id: int, channel: str = "web") -> Response:
-    """Mark on the device's cookie that it has just answered this counter (not on a shared kiosk)."""
-    interval = answer_interval_seconds() if channel == "web" else 0
+    """Mark on the device's cookie that it has just answered this counter (not on the counter's own kiosk)."""
+    interval = answer_interval_seconds() if interval_applies(service_point_id, channel) else 0
     if not interval:
         return response
     now = time.time()
@@ -83,6 +83,43 @@ def remember_answer(response: Response, service_point_id: int, channel: str = "w
         ANSWERED_COOKIE,
         _serializer().dumps(newest),
         max_age=interval,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+def interval_applies(service_point_id: int, channel: str) -> bool:
+    """The interval stops one phone answering a counter twice. The tablet that staff set up as this counter's
+    kiosk is answered by one resident after another and is exempt; the kiosk address opened on any other device
+    is not, or changing ``/s/`` to ``/k/`` in the address would skip the check."""
+    return channel != "kiosk" or service_point_id not in kiosk_counters()
+
+
+def _kiosk_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="opinia-kiosk-counters")
+
+
+def kiosk_counters() -> set[int]:
+    """Ids of the counters this device was set up as the kiosk of; a forged or garbled cookie gives none."""
+    raw = request.cookies.get(KIOSK_COOKIE)
+    if not raw:
+        return set()
+    try:
+        data = _kiosk_serializer().loads(raw)
+    except BadSignature:
+        return set()
+    return {value for value in data if isinstance(value, int)} if isinstance(data, list) else set()
+
+
+def enrol_kiosk(response: Response, service_point_id: int) -> Response:
+    """Mark this device (a tablet at the counter) as the counter's kiosk, for a year, on the device only."""
+    counters = sorted(kiosk_counters() | {service_point_id})[-MAX_REMEMBERED_COUNTERS:]
+    response.set_cookie(
+        KIOSK_COOKIE,
+        _kiosk_serializer().dumps(counters),
+        max_age=KIOSK_COOKIE_MAX_AGE_SECONDS,
         httponly=True,
         samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],

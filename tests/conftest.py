@@ -164,6 +164,16 @@ def login(client, user) -> None:
 
 
 @pytest.fixture
+def kiosk_client(client, users, counter):
+    """The tablet at ``counter``: a quality manager set it up as the counter's kiosk, which logged them out."""
+    login(client, users["quality_manager"])
+    token = csrf_token_from(client.get(f"/admin/service-points/{counter.id}").get_data(as_text=True))
+    result = client.post(f"/admin/service-points/{counter.id}/kiosk", data={"csrf_token": token})
+    assert result.status_code == 303 and result.headers["Location"] == f"/k/{counter.token}"
+    return client
+
+
+@pytest.fixture
 def admin_client(client, users):
     login(client, users["admin"])
     return client

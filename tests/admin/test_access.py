@@ -98,6 +98,7 @@ def test_department_head_page_is_read_only(head_client, office):
         "/admin/departments/{dept}/active",
         "/admin/service-points/{point}/active",
         "/admin/service-points/{point}/rotate-token",
+        "/admin/service-points/{point}/kiosk",
         "/admin/surveys/{survey}/active",
     ],
 )

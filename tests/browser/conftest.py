@@ -84,6 +84,12 @@ class LiveServer:
         with self.app_context():
             return db.session.scalar(sa.select(ServicePoint.token).where(ServicePoint.code == counter_code))
 
+    def point_id(self, counter_code: str) -> int:
+        from survey.models import ServicePoint
+
+        with self.app_context():
+            return db.session.scalar(sa.select(ServicePoint.id).where(ServicePoint.code == counter_code))
+
     def create_user(self, role: str, departments: tuple[str, ...] = ()) -> StaffAccount:
         """A new staff user (unique e-mail) who can log in with ``TEST_PASSWORD``."""
         from survey.accounts import create_user
@@ -237,6 +243,18 @@ def log_in(page, live_server: LiveServer, account: StaffAccount) -> None:
     with page.expect_navigation():
         page.click("form button[type=submit]")
     assert "/login" not in page.url, f"login of {account.email} failed"
+
+
+def set_up_kiosk(page, live_server: LiveServer, counter_code: str) -> str:
+    """What staff do with a tablet at the counter: log in, press "set up as kiosk"; it lands on the kiosk
+    survey, logged out. Returns the kiosk address."""
+    log_in(page, live_server, live_server.create_user("quality_manager"))
+    page.goto(f"{live_server.url}/admin/service-points/{live_server.point_id(counter_code)}")
+    with page.expect_navigation():
+        page.click("text=Ustaw to urządzenie jako kiosk tego stanowiska")
+    kiosk_url = f"{live_server.url}/k/{live_server.token(counter_code)}"
+    assert page.url == kiosk_url
+    return kiosk_url
 
 
 def tab_to(page, selector: str, max_presses: int = 25) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import KIOSK_RESET_SECONDS, screenshot
+from tests.browser.conftest import KIOSK_RESET_SECONDS, screenshot, set_up_kiosk
 from tests.browser.test_survey import stored_response
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,7 @@ def visible_answers(page) -> dict:
 def test_kiosk_returns_to_an_empty_survey_for_the_next_resident(open_page, live_server):
     page = open_page(**TABLET)
     token = live_server.token("KM-3")
-    kiosk_url = f"{live_server.url}/k/{token}"
+    kiosk_url = set_up_kiosk(page, live_server, "KM-3")
     page.goto(kiosk_url + "?lang=en")
     first_submission = page.input_value("input[name=submission_id]")
     assert page.get_attribute("form.survey", "autocomplete") == "off"
@@ -59,10 +59,10 @@ def test_kiosk_returns_to_an_empty_survey_for_the_next_resident(open_page, live_
 
 
 def test_kiosk_accepts_one_resident_after_another(open_page, live_server):
-    """The per-device interval of phones never blocks the shared tablet."""
+    """The per-device interval of phones never blocks the counter's own tablet."""
     page = open_page(**TABLET)
     token = live_server.token("KM-4")
-    page.goto(f"{live_server.url}/k/{token}")
+    set_up_kiosk(page, live_server, "KM-4")
     submissions = []
     for rating in (5, 3):
         submissions.append(page.input_value("input[name=submission_id]"))
@@ -129,7 +129,7 @@ def test_kiosk_resets_with_javascript_off(open_page, live_server):
     """The reset is a meta refresh, so it needs no script at all (and no CSP exception)."""
     page = open_page(**TABLET, javascript=False)
     token = live_server.token("GK-2")
-    page.goto(f"{live_server.url}/k/{token}")
+    set_up_kiosk(page, live_server, "GK-2")
     page.click("label[for=satisfaction-3]")
     page.click("button.submit")
     page.wait_for_url(f"**/k/{token}/dziekujemy*")

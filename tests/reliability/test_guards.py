@@ -8,10 +8,11 @@ import uuid
 
 import pytest
 import redis
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from survey import guards
-from survey.guards import ANSWERED_COOKIE
+from survey.guards import ANSWERED_COOKIE, KIOSK_COOKIE
 from survey.models import Response
 from tests.conftest import FreshGlobalsClient
 from tests.reliability.helpers import VALID_ANSWERS, answer, count, open_form
@@ -61,10 +62,42 @@ def test_forged_interval_cookie_is_ignored(client, db, counter):
     assert count(db) == 1
 
 
-def test_kiosk_is_one_shared_device_without_interval(client, db, counter):
+def test_counters_own_kiosk_takes_answers_without_interval(kiosk_client, db, counter):
     for _ in range(3):
-        assert answer(client, counter, path="k").status_code == 303
+        assert answer(kiosk_client, counter, path="k").status_code == 303
     assert count(db) == 3
+
+
+def test_setting_up_a_kiosk_logs_the_staff_member_out_and_is_audited(kiosk_client, db, counter):
+    from survey.models import AuditLog
+
+    assert kiosk_client.get("/admin/").status_code == 302  # to the login page
+    entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "enrol_kiosk")).one()
+    assert entry.entity_id == counter.id
+
+
+def test_kiosk_address_on_any_other_device_keeps_the_interval(client, db, counter):
+    """Changing /s/ to /k/ on a phone must not skip the interval."""
+    assert answer(client, counter, path="k").status_code == 303
+    assert client.get_cookie(ANSWERED_COOKIE) is not None
+    for path in ("k", "s"):
+        assert "Twoja odpowiedź jest już zapisana" in client.get(f"/{path}/{counter.token}").get_data(as_text=True)
+    assert count(db) == 1
+
+
+def test_kiosk_of_another_counter_or_forged_kiosk_cookie_keeps_the_interval(kiosk_client, db, counter, office):
+    def answer_in_two_tabs(device, point) -> None:
+        tabs = [open_form(device, point, "k") for _ in range(2)]
+        for tab in tabs:
+            assert device.post(f"/k/{point.token}", data={**tab, **VALID_ANSWERS}).status_code == 303
+
+    answer_in_two_tabs(kiosk_client, office["KM-1"])  # a tablet set up for KM-3 only
+    assert count(db) == 1
+
+    phone = kiosk_client.application.test_client()
+    phone.set_cookie(KIOSK_COOKIE, f"[{counter.id}]")  # not signed by the server
+    answer_in_two_tabs(phone, counter)
+    assert count(db) == 2
 
 
 @pytest.mark.parametrize("app_config", [NO_INTERVAL])
