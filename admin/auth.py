@@ -10,6 +10,8 @@ from flask_login import login_user, logout_user
 from admin.forms import LoginForm
 from admin.services import authenticate
 from extensions import limiter
+from survey.models import User
+from survey.permissions import sees_whole_office
 
 bp = Blueprint("auth", __name__)
 
@@ -28,9 +30,13 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
-def after_login_target() -> str:
+def after_login_target(user: User) -> str:
+    """The page asked for, else where the role's work is: the dashboard for a department head (who manages
+    nothing), the staff area for managers."""
     target = request.args.get("next")
-    return target if is_safe_next(target) else url_for("admin.home")
+    if is_safe_next(target):
+        return target
+    return url_for("admin.home") if sees_whole_office(user) else url_for("dashboard.office")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,7 +55,7 @@ def login():
         return render_template("auth/login.html", form=form), FAILED_LOGIN_STATUS
     session.permanent = True
     login_user(user)
-    return redirect(after_login_target(), code=303)
+    return redirect(after_login_target(user), code=303)
 
 
 @bp.errorhandler(429)

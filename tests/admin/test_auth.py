@@ -30,6 +30,12 @@ def test_login_redirects_to_admin_home(client, users):
     assert client.get("/admin/").status_code == 200
 
 
+def test_department_head_lands_on_their_dashboard(client, users, office):
+    result = post_login(client, users["head_km"].email, TEST_PASSWORD)
+    assert result.status_code == 303 and result.headers["Location"] == "/dashboard/"
+    assert client.get("/dashboard/").headers["Location"].startswith("/dashboard/department/KM")
+
+
 def test_login_follows_safe_next_only(client, users):
     assert post_login(client, users["admin"].email, TEST_PASSWORD, "/admin/?x=1").headers["Location"] == "/admin/?x=1"
     for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
