@@ -85,7 +85,7 @@ def survey_form_class(version: SurveyVersion | VersionSnapshot, lang: str) -> ty
     return form_class
 
 
-def answers_from_form(form: SurveyFormBase, version: SurveyVersion) -> dict[str, int | str]:
+def answers_from_form(form: SurveyFormBase, version: SurveyVersion | VersionSnapshot) -> dict[str, int | str]:
     """The answered questions as ``{code: value}``; yes/no becomes 1/0, empty answers are left out."""
     answers: dict[str, int | str] = {}
     for question in version.questions:
@@ -102,5 +102,5 @@ def answers_from_form(form: SurveyFormBase, version: SurveyVersion) -> dict[str,
     return answers
 
 
-def unknown_fields(posted_names: set[str], version: SurveyVersion) -> set[str]:
+def unknown_fields(posted_names: set[str], version: SurveyVersion | VersionSnapshot) -> set[str]:
     return posted_names - CONTROL_FIELDS - {q.code for q in version.questions}

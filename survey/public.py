@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from survey.answer_time import estimated_answer_seconds
-from survey.forms import answers_from_form, build_survey_form, unknown_fields
+from survey.forms import SurveyFormBase, answers_from_form, build_survey_form, unknown_fields
 from survey.guards import (
     answered_recently_response,
     remember_answer,
@@ -114,7 +114,7 @@ def blank_survey_page(lookup: CounterLookup, lang: str, channel: str) -> str:
     return page.replace(SUBMISSION_SLOT, new_submission_id())
 
 
-def render_survey_page(form, lookup: CounterLookup, lang: str, channel: str) -> str:
+def render_survey_page(form: SurveyFormBase, lookup: CounterLookup, lang: str, channel: str) -> str:
     form.lang.data = lang
     return render_template(
         "survey/form.html",
