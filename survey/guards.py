@@ -79,10 +79,15 @@ def remember_answer(response: Response, service_point_id: int, channel: str = "w
     recent = {k: v for k, v in _answered_counters().items() if v + interval > now}
     recent[str(service_point_id)] = int(now)
     newest = dict(sorted(recent.items(), key=lambda item: item[1])[-MAX_REMEMBERED_COUNTERS:])
+    return _set_device_cookie(response, ANSWERED_COOKIE, _serializer().dumps(newest), interval)
+
+
+def _set_device_cookie(response: Response, name: str, signed_value: str, max_age: int) -> Response:
+    """A cookie that only the server reads (HttpOnly), sent with first-party navigation, Secure behind HTTPS."""
     response.set_cookie(
-        ANSWERED_COOKIE,
-        _serializer().dumps(newest),
-        max_age=interval,
+        name,
+        signed_value,
+        max_age=max_age,
         httponly=True,
         samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"],
@@ -116,15 +121,7 @@ def kiosk_counters() -> set[int]:
 def enrol_kiosk(response: Response, service_point_id: int) -> Response:
     """Mark this device (a tablet at the counter) as the counter's kiosk, for a year, on the device only."""
     counters = sorted(kiosk_counters() | {service_point_id})[-MAX_REMEMBERED_COUNTERS:]
-    response.set_cookie(
-        KIOSK_COOKIE,
-        _kiosk_serializer().dumps(counters),
-        max_age=KIOSK_COOKIE_MAX_AGE_SECONDS,
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
-    return response
+    return _set_device_cookie(response, KIOSK_COOKIE, _kiosk_serializer().dumps(counters), KIOSK_COOKIE_MAX_AGE_SECONDS)
 
 
 def answered_recently_response(token: str, lookup, lang: str, wait_seconds: int):

@@ -7,6 +7,7 @@ never tied to a database session.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -80,28 +81,19 @@ def _load_version(version_id: int) -> VersionSnapshot | None:
     questions = db.session.scalars(
         sa.select(Question).where(Question.version_id == version_id).order_by(Question.position)
     )
-    return VersionSnapshot(
-        id=version.id,
-        survey_id=version.survey_id,
-        number=version.number,
-        title_pl=version.title_pl,
-        title_en=version.title_en,
+    return _snapshot(
+        VersionSnapshot,
+        version,
         intro_pl=version.intro_pl or "",
         intro_en=version.intro_en or "",
-        questions=tuple(
-            QuestionSnapshot(
-                id=q.id,
-                code=q.code,
-                kind=q.kind,
-                text_pl=q.text_pl,
-                text_en=q.text_en,
-                required=q.required,
-                options=tuple(q.options or ()),
-                max_length=q.max_length,
-            )
-            for q in questions
-        ),
+        questions=tuple(_snapshot(QuestionSnapshot, q, options=tuple(q.options or ())) for q in questions),
     )
+
+
+def _snapshot(snapshot_class: type, row: Any, **overrides: Any) -> Any:
+    """A snapshot holding the row's attributes of the same names (and ``overrides``)."""
+    values = {field.name: getattr(row, field.name) for field in dataclasses.fields(snapshot_class)}
+    return snapshot_class(**(values | overrides))
 
 
 def version_snapshot(version_id: int) -> VersionSnapshot | None:
