@@ -250,6 +250,7 @@ def set_up_kiosk(page, live_server: LiveServer, counter_code: str) -> str:
     survey, logged out. Returns the kiosk address."""
     log_in(page, live_server, live_server.create_user("quality_manager"))
     page.goto(f"{live_server.url}/admin/service-points/{live_server.point_id(counter_code)}")
+    screenshot(page, "admin-counter-kiosk-set-up.png")
     with page.expect_navigation():
         page.click("text=Ustaw to urządzenie jako kiosk tego stanowiska")
     kiosk_url = f"{live_server.url}/k/{live_server.token(counter_code)}"
