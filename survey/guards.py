@@ -124,7 +124,7 @@ def enrol_kiosk(response: Response, service_point_id: int) -> Response:
     return _set_device_cookie(response, KIOSK_COOKIE, _kiosk_serializer().dumps(counters), KIOSK_COOKIE_MAX_AGE_SECONDS)
 
 
-def answered_recently_response(token: str, lookup, lang: str, wait_seconds: int):
+def answered_recently_response(token: str, lookup, lang: str, wait_seconds: int, channel: str = "web"):
     """What a device gets inside its interval; nothing is stored either way.
 
     Opening the survey again shows a friendly page saying the answer is already counted and when the next
@@ -134,7 +134,9 @@ def answered_recently_response(token: str, lookup, lang: str, wait_seconds: int)
     if request.method == "POST":
         return redirect(url_for("public.thanks", token=token, lang=lang), code=303)
     minutes = -(-wait_seconds // 60)
-    return render_template("survey/answered_recently.html", lookup=lookup, lang=lang, minutes=minutes)
+    return render_template(
+        "survey/answered_recently.html", lookup=lookup, lang=lang, minutes=minutes, kiosk_address=channel == "kiosk"
+    )
 
 
 # --- per-address rate limit without keeping addresses -----------------------------------------------

@@ -63,7 +63,7 @@ def answer_survey(token: str, channel: str):
     lang = current_language()
     wait = seconds_until_next_answer(lookup.service_point.id, channel)
     if wait:
-        return answered_recently_response(token, lookup, lang, wait)
+        return answered_recently_response(token, lookup, lang, wait, channel)
     if request.method == "GET":
         return blank_survey_page(lookup, lang, channel)
     unknown = unknown_fields(set(request.form.keys()), lookup.version)

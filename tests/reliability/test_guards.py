@@ -80,8 +80,9 @@ def test_kiosk_address_on_any_other_device_keeps_the_interval(client, db, counte
     """Changing /s/ to /k/ on a phone must not skip the interval."""
     assert answer(client, counter, path="k").status_code == 303
     assert client.get_cookie(ANSWERED_COOKIE) is not None
-    for path in ("k", "s"):
-        assert "Twoja odpowiedź jest już zapisana" in client.get(f"/{path}/{counter.token}").get_data(as_text=True)
+    kiosk_page, phone_page = (client.get(f"/{path}/{counter.token}").get_data(as_text=True) for path in ("k", "s"))
+    assert "Twoja odpowiedź jest już zapisana" in kiosk_page and "Twoja odpowiedź jest już zapisana" in phone_page
+    assert "ustawił go jako kiosk" in kiosk_page and "kiosk" not in phone_page  # a hint for a tablet not set up
     assert count(db) == 1
 
 
