@@ -7,7 +7,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
-from survey.guards import hashed_remote_address
+from survey.guards import hashed_remote_address, is_public_survey_request
 
 
 class Base(DeclarativeBase):
@@ -22,3 +22,4 @@ babel = Babel()
 login_manager = LoginManager()
 # Keyed by an HMAC of the client address under a daily key (see survey.guards): no raw address is kept.
 limiter = Limiter(key_func=hashed_remote_address)
+limiter.request_filter(is_public_survey_request)

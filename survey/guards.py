@@ -264,3 +264,8 @@ def refuse_malformed_submission() -> None:
 def register_guards(app: Flask) -> None:
     app.before_request(PublicRateLimit(app).check)
     app.before_request(refuse_malformed_submission)
+
+
+def is_public_survey_request() -> bool:
+    """Flask-Limiter skips these: the public survey is limited by ``PublicRateLimit`` alone (no double work)."""
+    return request.blueprint == "public"
