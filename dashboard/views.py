@@ -50,22 +50,21 @@ def _filters() -> Filters:
 
 
 def _department_or_refuse(code: str) -> Department:
-    """404 for an unknown code, 403 for a department the user may not see (a head never learns which codes exist)."""
-    department = db.session.scalar(sa.select(Department).where(Department.code == code))
-    if department is None:
-        abort(404 if sees_whole_office(current_user) else 403)
-    if not can_see_department(current_user, department):
-        abort(403)
-    return department
+    return _visible_or_refuse(Department, code, can_see_department)
 
 
 def _service_point_or_refuse(code: str) -> ServicePoint:
-    point = db.session.scalar(sa.select(ServicePoint).where(ServicePoint.code == code))
-    if point is None:
+    return _visible_or_refuse(ServicePoint, code, can_see_service_point)
+
+
+def _visible_or_refuse(model, code: str, can_see):
+    """404 for an unknown code, 403 for one the user may not see (a head never learns which codes exist)."""
+    found = db.session.scalar(sa.select(model).where(model.code == code))
+    if found is None:
         abort(404 if sees_whole_office(current_user) else 403)
-    if not can_see_service_point(current_user, point):
+    if not can_see(current_user, found):
         abort(403)
-    return point
+    return found
 
 
 def _render(template: str, dashboard: Dashboard, **context):

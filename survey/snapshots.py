@@ -98,5 +98,7 @@ def _snapshot(snapshot_class: type, row: Any, **overrides: Any) -> Any:
 
 def version_snapshot(version_id: int) -> VersionSnapshot | None:
     """The survey version with its questions, read from the database at most once per application."""
-    cache = current_app.extensions.setdefault("opinia_versions", _VersionCache())
+    cache = current_app.extensions.get("opinia_versions")
+    if cache is None:
+        cache = current_app.extensions.setdefault("opinia_versions", _VersionCache())
     return cache.get(version_id)
