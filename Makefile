@@ -6,25 +6,38 @@ PYTHON  := $(VENV)/bin/python
 FLASK   := $(VENV)/bin/flask --app app
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 
-.PHONY: run test system-deps bench
+.PHONY: run test system-deps bench lock
+
+# Re-pins every dependency (transitive ones too) from requirements.in / requirements-dev.in.
+lock:
+	python3 -m venv /tmp/opinia-pip-tools && /tmp/opinia-pip-tools/bin/pip install --quiet pip-tools==7.6.2
+	/tmp/opinia-pip-tools/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	/tmp/opinia-pip-tools/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(VENV)/bin/pip check
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+MO_FILES := translations/en/LC_MESSAGES/messages.mo translations/pl/LC_MESSAGES/messages.mo
+
+# Compiled catalogues are build products (not in git): made from the .po files on every install.
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	$(VENV)/bin/pybabel compile -d translations -l $*
+
 system-deps:
 	bash scripts/install-system-deps.sh
 
-run: system-deps $(STAMP)
+run: system-deps $(STAMP) $(MO_FILES)
 	$(FLASK) init-db
 	$(FLASK) survey-url --seed-if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: system-deps $(STAMP) node_modules/.installed
+test: system-deps $(STAMP) $(MO_FILES) node_modules/.installed
 	bash scripts/run-tests.sh

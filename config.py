@@ -6,6 +6,8 @@ environment (``SECRET_KEY``, ``DATABASE_URL``, ``OPINIA_PUBLIC_URL`` ...).
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import secrets
 from dataclasses import asdict, dataclass, field
@@ -25,15 +27,49 @@ def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _default_secret_key() -> str:
-    """A key kept in data/ so sessions survive restarts of a single embedded install."""
-    key_file = DATA_DIR / ".secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    DATA_DIR.mkdir(exist_ok=True)
+# SHA-256 of keys that were once published (an early version committed data/.secret_key to git).
+# Anyone can read them in the history, so an install still using one must not sign anything with it.
+PUBLISHED_KEY_HASHES = frozenset({"bff5bf7ce9d4e2a1486061154ebfb92a14c9428b644c6ea9fc460d8b7a0735e0"})
+
+log = logging.getLogger("opinia.config")
+
+
+def is_published_key(key: str) -> bool:
+    return hashlib.sha256(key.strip().encode()).hexdigest() in PUBLISHED_KEY_HASHES
+
+
+def _write_new_key(key_file: Path) -> str:
     key = secrets.token_hex(32)
-    key_file.write_text(key)
+    DATA_DIR.mkdir(exist_ok=True)
+    key_file.unlink(missing_ok=True)
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
+
+
+def _default_secret_key(key_file: Path | None = None) -> str:
+    """A key made per install and kept in data/ (owner-only) so sessions survive restarts.
+
+    A key file holding a key that was once published is replaced, and the log says so: the
+    new key signs every staff member out and unpairs the kiosk tablets, which must be set up again."""
+    key_file = key_file or DATA_DIR / ".secret_key"
+    if key_file.exists():
+        key = key_file.read_text().strip()
+        if key and not is_published_key(key):
+            return key
+        if key:
+            log.warning(
+                "%s held a secret key that was published in the project's history; a new key was made. "
+                "Everyone is signed out and kiosk tablets must be set up again.", key_file)
+    return _write_new_key(key_file)
+
+
+def _secret_key_from_environment() -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key and is_published_key(key):
+        raise RuntimeError("SECRET_KEY is a key published in Opinia's history; set a new random one.")
+    return key or _default_secret_key()
 
 
 def normalise_database_url(url: str) -> str:
@@ -46,7 +82,7 @@ def normalise_database_url(url: str) -> str:
 
 @dataclass
 class Config:
-    SECRET_KEY: str = field(default_factory=lambda: os.environ.get("SECRET_KEY") or _default_secret_key())
+    SECRET_KEY: str = field(default_factory=_secret_key_from_environment)
     SQLALCHEMY_DATABASE_URI: str = field(
         default_factory=lambda: normalise_database_url(
             os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'opinia.db'}")

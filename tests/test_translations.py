@@ -3,13 +3,12 @@ catalogues the app loads are exactly the committed .po files. Run scripts/update
 changing user-facing texts, translate the new entries, and run it again."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from config import PROJECT_ROOT
@@ -60,9 +59,17 @@ def test_polish_plurals_have_all_three_forms():
         assert all(message.string) and len(message.string) == 3, message.id
 
 
+def messages_of(catalog) -> dict:
+    def plain(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    # Untranslated entries (the Polish catalogue's source texts) are left out of a compiled file.
+    return {plain(message.id): plain(message.string) for message in catalog if message.id and any(plain(message.string))}
+
+
 @pytest.mark.parametrize("lang", ["en", "pl"])
 def test_compiled_catalogue_matches_the_po_file(lang):
-    compiled = io.BytesIO()
-    write_mo(compiled, catalogue(lang))
-    mo_file = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo"
-    assert mo_file.read_bytes() == compiled.getvalue(), "run scripts/update-translations.sh to recompile"
+    """Compared by content: the .mo header (and so its bytes) differs between Babel versions."""
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as mo_file:
+        compiled = read_mo(mo_file)
+    assert messages_of(compiled) == messages_of(catalogue(lang)), "run make test (or pybabel compile) to recompile"
