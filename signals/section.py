@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -23,6 +23,13 @@ from signals.charts import ChartSeries
 from signals.messages import assurance_text, describe, grain_text, kind_text, status_text
 from signals.models import Signal
 from signals.services import ALL_TIME, office_state, rank, scope_names
+
+@dataclass
+class SpcChart(Chart):
+    """A dashboard chart that knows its question (for its CSV download)."""
+
+    question: str = ""
+
 
 @dataclass
 class AttentionItem:
@@ -43,8 +50,7 @@ class AttentionItem:
 @dataclass
 class SignalsSection:
     items: list[AttentionItem]
-    charts: list[Chart] = field(default_factory=list)
-    ranking: list[dict] = field(default_factory=list)
+    charts: list[SpcChart] = field(default_factory=list)
 
 
 def figure_labels() -> dict[str, str]:
@@ -117,8 +123,8 @@ def chart_view(chart: ChartSeries, question_title: str) -> Chart:
     parts.append(_("Trójkąt w dół: pogorszenie, trójkąt w górę: poprawa, kółko: zmienność zwykła."))
     figure = spc_figure(chart.points, chart.grain, chart.objective.target if chart.objective else None,
                         labels=figure_labels())
-    return Chart(chart_anchor(chart.question_code), title, " ".join(parts), figure_json(figure),
-                 chart_table(chart, title))
+    return SpcChart(chart_anchor(chart.question_code), title, " ".join(parts), figure_json(figure),
+                    chart_table(chart, title), chart.question_code)
 
 
 def _question_titles(lang: str) -> dict[str, str]:
@@ -140,9 +146,13 @@ def signals_section(scope: dict, today: str) -> SignalsSection:
     kind, code = scope["kind"], scope.get("code")
     department = scope.get("department_code")
     lang = get_locale().language
-    office_state()  # brings the stored signals in step before their version is read
-    key = ("signals-section", kind, code, lang, today, queries.signals_version())
-    return app_cache().get_or_build(key, ALL_TIME, lambda: build_section(kind, code, department, lang, today), max_age())
+    memo = g.setdefault("signals_sections", {})
+    if (kind, code) not in memo:
+        office_state()  # brings the stored signals in step before their version is read
+        key = ("signals-section", kind, code, lang, today, queries.signals_version())
+        memo[(kind, code)] = app_cache().get_or_build(
+            key, ALL_TIME, lambda: build_section(kind, code, department, lang, today), max_age())
+    return memo[(kind, code)]
 
 
 @dataclass

@@ -1,13 +1,18 @@
 """``/signals``: thin views — the ranked overview, one signal with its chart, acknowledging, mail settings."""
 from __future__ import annotations
 
+import csv
+import io
+import re
+
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from admin.services import audit
+from analytics.exports import safe_csv_value
 from dashboard.filters import local_today
 from dashboard.formatting import register_formatting
 from extensions import db
@@ -15,9 +20,9 @@ from signals import bp, queries
 from signals.forms import AcknowledgeForm, PreferenceForm
 from signals.models import NotificationPreference, Signal
 from signals.overview import overview
-from signals.section import chart_anchor, signals_section, signal_page
-from signals.services import SignalError, acknowledge
-from survey.models import Department, utcnow
+from signals.section import chart_anchor, chart_table, signal_page, signals_section
+from signals.services import SignalError, acknowledge, office_state
+from survey.models import Department, ServicePoint, utcnow
 from survey.permissions import can_see_department, sees_whole_office
 
 ACKNOWLEDGE_ERRORS = {
@@ -102,3 +107,41 @@ def settings():
         return redirect(url_for(".settings"))
     status = 400 if form.is_submitted() else 200
     return render_template("signals/settings.html", form=form), status
+
+
+def csv_response(table, filename: str) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.csv_header())
+    for row in table.csv_rows():
+        writer.writerow([safe_csv_value(value) for value in row])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _may_see_scope(kind: str, code: str | None) -> bool:
+    if kind == "office":
+        return sees_whole_office(current_user)
+    model = Department if kind == "department" else ServicePoint
+    found = db.session.scalar(sa.select(model).where(model.code == code))
+    if found is None:
+        abort(404 if sees_whole_office(current_user) else 403)
+    return can_see_department(current_user, found if kind == "department" else found.department)
+
+
+@bp.get("/chart.csv")
+@login_required
+def chart_csv():
+    """A control chart's points as CSV (``scope`` office|department|service_point, ``code``, ``question``)."""
+    kind, code, question = request.args.get("scope", ""), request.args.get("code") or None, request.args.get("question", "")
+    if kind not in ("office", "department", "service_point") or (kind != "office" and not code):
+        abort(400, description=_("Nieprawidłowy zakres wykresu."))
+    if not _may_see_scope(kind, code):
+        abort(403)
+    chart = next((c for c in office_state().charts
+                  if c.scope_kind == kind and c.scope_code == code and c.question_code == question), None)
+    if chart is None:
+        abort(404)
+    table = chart_table(chart, question)
+    filename = re.sub(r"[^A-Za-z0-9_-]+", "_", f"opinia-karta-{code or 'urzad'}-{question}") + ".csv"
+    return csv_response(table, filename)
