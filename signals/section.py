@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from flask import g, url_for
+from flask import current_app, g, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -44,7 +45,7 @@ class AttentionItem:
     scope_code: str | None
     acknowledgement: str | None
     chart_url: str
-    comments_url: str
+    comments_url: str | None
 
 
 @dataclass
@@ -78,12 +79,14 @@ def scope_url(kind: str, code: str | None, **args) -> str:
     return url_for("dashboard.office", **args)
 
 
-def _comments_url(signal: Signal, today: str) -> str:
-    since = signal.since.date().isoformat()
-    kind, code = (signal.scope_kind, signal.scope_code) if signal.scope_kind != "office" else ("office", None)
-    if kind == "office":
-        return url_for("signals.signal", signal_id=signal.id) + "#comments"
-    return scope_url(kind, code, period="custom", **{"from": since, "to": max(since, today)}, _anchor="comments")
+def _comments_url(signal: Signal, today: str) -> str | None:
+    """The scope's dashboard filtered to the time since the signal began, at its comments (the office
+    overview has no comments list, so office-wide signals have no such link)."""
+    if signal.scope_kind == "office":
+        return None
+    since = signal.since.astimezone(ZoneInfo(current_app.config["OPINIA_TIMEZONE"])).date().isoformat()
+    return scope_url(signal.scope_kind, signal.scope_code, period="custom", **{"from": since, "to": max(since, today)},
+                     _anchor="comments")
 
 
 def attention_items(signals: list[Signal], names: dict, today: str) -> list[AttentionItem]:

@@ -14,7 +14,6 @@ from flask_login import current_user, login_required
 from admin.services import audit
 from analytics.exports import safe_csv_value
 from dashboard.filters import local_today
-from dashboard.formatting import register_formatting
 from extensions import db
 from signals import bp, queries
 from signals.forms import AcknowledgeForm, PreferenceForm
@@ -34,7 +33,6 @@ ACKNOWLEDGE_ERRORS = {
 
 @bp.record_once
 def _setup(state) -> None:
-    register_formatting(state.app)
     state.app.jinja_env.globals.update(signals_section=signals_section, signals_today=_today,
                                        signal_chart_anchor=chart_anchor)
 
