@@ -46,9 +46,9 @@ def grain_text(grain: str) -> str:
 
 def assurance_text(assurance: str | None) -> str:
     return {
-        "pass": _("proces spełnia cel"),
-        "fail": _("proces nie spełni celu bez zmiany"),
-        "hit_and_miss": _("proces raz spełnia, raz nie spełnia celu"),
+        "pass": _("tak – cały zakres zwykłej zmienności spełnia cel"),
+        "fail": _("nie – bez zmiany procesu cel nie zostanie osiągnięty"),
+        "hit_and_miss": _("raz tak, raz nie – cel leży w zakresie zwykłej zmienności"),
     }.get(assurance or "", _("brak celu do porównania"))
 
 

@@ -33,7 +33,7 @@ def _caption(name: str, chart) -> str:
     if baseline:
         text += f"; średnia i granice z okresu {baseline[0].isoformat()} – {baseline[1].isoformat()}"
     if chart.objective is not None:
-        text += f"; zapewnienie wobec celu: {assurance_text(chart.assurance)}"
+        text += f"; czy proces osiąga cel: {assurance_text(chart.assurance)}"
     return text + ". Trójkąt w dół: pogorszenie, trójkąt w górę: poprawa."
 
 

@@ -122,7 +122,7 @@ def chart_view(chart: ChartSeries, question_title: str) -> Chart:
     if bool(chart.points["trial"].iloc[-1]):
         parts.append(_("Mniej niż 12 punktów: granice są próbne."))
     if chart.objective is not None:
-        parts.append(_("Zapewnienie wobec celu: %(assurance)s.", assurance=assurance_text(chart.assurance)))
+        parts.append(_("Czy proces osiąga cel: %(assurance)s.", assurance=assurance_text(chart.assurance)))
     parts.append(_("Trójkąt w dół: pogorszenie, trójkąt w górę: poprawa, kółko: zmienność zwykła."))
     figure = spc_figure(chart.points, chart.grain, chart.objective.target if chart.objective else None,
                         labels=figure_labels())
