@@ -91,39 +91,66 @@ def office_counts(now: datetime, tz_name: str) -> OfficeCounts | None:
     tz = ZoneInfo(tz_name)
     boundaries, weeks, _months = _boundaries(first.astimezone(tz).date(), now.astimezone(tz).date(), tz)
     frame = queries.proportion_counts(boundaries, kinds)
-    starts = [b.astimezone(tz).date() for b in boundaries]
-    frame["day"] = [starts[int(b)] for b in frame["bucket"]]
-    frame["week"] = [_monday(day) for day in frame["day"]]
-    frame["month"] = [day.replace(day=1) for day in frame["day"]]
-    frame["question"] = [ids[int(q)][0] for q in frame["question_id"]]
+    days = [b.astimezone(tz).date() for b in boundaries]
+    bucket = frame["bucket"].to_numpy(dtype=int)
+    frame["day"] = np.array(days, dtype=object)[bucket]
+    frame["week"] = np.array([_monday(day) for day in days], dtype=object)[bucket]
+    frame["month"] = np.array([day.replace(day=1) for day in days], dtype=object)[bucket]
+    frame["question"] = frame["question_id"].map({qid: code for qid, (code, _kind) in ids.items()})
     catalog = analytics_queries.service_point_catalog()
     frame = frame.merge(catalog[["id", "department_code"]], left_on="service_point_id", right_on="id", how="left")
     question_kinds = {q["code"]: q["kind"] for q in questions if q["kind"] in INDICATOR_OF_KIND}
     return OfficeCounts(frame, catalog, question_kinds, tz_name, now, ids, weeks)
 
 
-def scopes(counts: OfficeCounts, office_name: str) -> list[tuple[str, str | None, str, str | None, pd.DataFrame]]:
-    """``(kind, code, name, department_code, rows)`` of the office, every department and every counter."""
-    frame, catalog = counts.frame, counts.catalog
-    found = [("office", None, office_name, None, frame)]
-    for code, name in catalog[["department_code", "department_name"]].drop_duplicates().itertuples(index=False):
-        found.append(("department", code, name, code, frame[frame["department_code"] == code]))
-    for point_id, code, name, department in catalog[["id", "code", "name", "department_code"]].itertuples(index=False):
-        found.append(("service_point", code, name, department, frame[frame["service_point_id"] == point_id]))
+LEVELS = (("office", None), ("department", "department_code"), ("service_point", "service_point_id"))
+
+
+@dataclass
+class ScopeSeries:
+    """One scope's answers to one question, per week and per month (``start``, ``n``, ``count``)."""
+
+    kind: str
+    code: str | None
+    name: str
+    department_code: str | None
+    question: str
+    weekly: pd.DataFrame
+    monthly: pd.DataFrame
+
+
+def _per(frame: pd.DataFrame, keys: list[str], grain: str) -> dict:
+    grouped = frame.groupby(keys + [grain], sort=True)[["n", "success"]].sum().reset_index()
+    grouped = grouped.rename(columns={grain: "start", "success": "count"})
+    return {key if isinstance(key, tuple) else (key,): rows for key, rows in grouped.groupby(keys, sort=True)}
+
+
+def scope_series(counts: OfficeCounts, office_name: str) -> list[ScopeSeries]:
+    """The weekly and monthly series of the office, every department and every counter, per question (one
+    ``GROUP BY`` per level, not per chart)."""
+    catalog = counts.catalog
+    names = {("office", None): (office_name, None)}
+    names |= {("department", c): (n, c) for c, n in catalog[["department_code", "department_name"]].itertuples(index=False)}
+    names |= {("service_point", int(i)): (n, d) for i, n, d in catalog[["id", "name", "department_code"]].itertuples(index=False)}
+    point_codes = {int(i): c for i, c in catalog[["id", "code"]].itertuples(index=False)}
+    found = []
+    for kind, column in LEVELS:
+        keys = ([column] if column else []) + ["question"]
+        weekly, monthly = _per(counts.frame, keys, "week"), _per(counts.frame, keys, "month")
+        for key, week_rows in weekly.items():
+            scope_key = key[0] if column else None
+            name, department = names.get((kind, int(scope_key) if kind == "service_point" else scope_key), ("", None))
+            code = point_codes.get(int(scope_key)) if kind == "service_point" else scope_key
+            found.append(ScopeSeries(kind, code, name, department, key[-1], week_rows, monthly[key]))
     return found
 
 
-def _series(rows: pd.DataFrame, grain: str) -> pd.DataFrame:
-    grouped = rows.groupby(grain, sort=True)[["n", "success"]].sum().reset_index()
-    return grouped.rename(columns={grain: "start", "success": "count"})
-
-
-def _weekly_n(rows: pd.DataFrame, weeks: list[date]) -> np.ndarray:
+def _weekly_n(weekly: pd.DataFrame, weeks: list[date]) -> np.ndarray:
     """Answers per week from the scope's first answer on (weeks without any count as 0)."""
-    per_week = rows.groupby("week")["n"].sum()
-    if per_week.empty:
+    per_week = dict(zip(weekly["start"], weekly["n"]))
+    if not per_week:
         return np.array([])
-    first = per_week.index.min()
+    first = min(per_week)
     return np.array([per_week.get(week, 0) for week in weeks if week >= first], dtype=float)
 
 
@@ -138,40 +165,43 @@ def matching_objective(objectives: list[ObjectiveSpec], kind: str, code: str | N
                  and o.question_code in (None, question)), None)
 
 
-def _period_n(rows: pd.DataFrame, period_kind: str, tz_name: str) -> list[int]:
+def _period_n(monthly: pd.DataFrame, period_kind: str, tz_name: str) -> list[int]:
     """Answers per period of the objective's kind (from the month counts: quarters and years are whole months)."""
-    monthly = rows.groupby("month")["n"].sum()
-    keys = [period_containing_day(month, period_kind, tz_name).label for month in monthly.index]
-    return [int(n) for n in monthly.groupby(keys).sum()]
+    totals: dict[str, int] = {}
+    for month, n in zip(monthly["start"], monthly["n"]):
+        label = period_containing_day(month, period_kind, tz_name).label
+        totals[label] = totals.get(label, 0) + int(n)
+    return list(totals.values())
 
 
 def build_charts(counts: OfficeCounts, office_name: str, objectives: list[ObjectiveSpec], rebases) -> list[ChartSeries]:
     """Every chart of the office (scopes × proportion questions with answers)."""
     charts = []
-    for kind, code, name, department, rows in scopes(counts, office_name):
-        for question, question_kind in counts.question_kinds.items():
-            chart = _chart(counts, kind, code, name, department, rows[rows["question"] == question], question,
-                           INDICATOR_OF_KIND[question_kind], objectives, rebases)
-            if chart is not None:
-                charts.append(chart)
+    for series in scope_series(counts, office_name):
+        kind = counts.question_kinds.get(series.question)
+        chart = _chart(counts, series, INDICATOR_OF_KIND[kind], objectives, rebases) if kind else None
+        if chart is not None:
+            charts.append(chart)
     return charts
 
 
-def _chart(counts, kind, code, name, department, rows, question, indicator, objectives, rebases) -> ChartSeries | None:
-    if rows.empty or rows["n"].sum() == 0:
+def _chart(counts: OfficeCounts, series: ScopeSeries, indicator: str, objectives, rebases) -> ChartSeries | None:
+    if series.weekly["n"].sum() == 0:
         return None
-    grain = spc.choose_grain(_weekly_n(rows, counts.weeks))
-    points = spc.spc_chart(_series(rows, grain), _rebase_dates(rebases, kind, code, question))
+    grain = spc.choose_grain(_weekly_n(series.weekly, counts.weeks))
+    rows = series.weekly if grain == "week" else series.monthly
+    points = spc.spc_chart(rows, _rebase_dates(rebases, series.kind, series.code, series.question))
     if points.empty:
         return None
-    chart = ChartSeries(kind, code, name, department, question, indicator, grain, points)
-    objective = matching_objective(objectives, kind, code, indicator, question)
+    chart = ChartSeries(series.kind, series.code, series.name, series.department_code, series.question, indicator,
+                        grain, points)
+    objective = matching_objective(objectives, series.kind, series.code, indicator, series.question)
     if objective is not None:
         last = chart.last_segment.iloc[-1]
         chart.objective = objective
         chart.assurance = spc.assurance(float(last["center"]), float(last["sigma_z"]),
-                                        _period_n(rows, objective.period_kind, counts.tz_name), objective.target,
-                                        objective.comparator)
+                                        _period_n(series.monthly, objective.period_kind, counts.tz_name),
+                                        objective.target, objective.comparator)
     return chart
 
 

@@ -8,7 +8,10 @@ signals, opening new ones and closing those whose finding is gone.
 - **Objectives at risk**: a ``csat`` or ``yes_share`` objective whose running period's value is on the wrong
   side of the target; how conclusive that is: the one-sided p-value of the value against the target (normal
   approximation) and whether the sample reached the objective's minimum.
-- **Bursts** and **suspicious bursts** (``analytics.bursts``) of the last ``OPINIA_BURST_OPEN_HOURS``.
+- **Bursts** and **suspicious bursts** (``analytics.bursts``) among the answers of the last
+  ``OPINIA_BURST_SCAN_HOURS`` (6): answers typed in by residents arrive as they happen, so a burst once found
+  stays a fact; its signal stays open for ``OPINIA_BURST_OPEN_HOURS`` after its last answer (see
+  ``burst_still_open``) instead of the raw answers of two days being read again on every refresh.
 """
 from __future__ import annotations
 
@@ -130,10 +133,11 @@ def _burst_finding(kind: str, chart_key: str, point: tuple[str, str], row, quest
 
 def burst_findings(counts: OfficeCounts, settings: SignalSettings) -> list[Finding]:
     now = counts.now
-    since = now - timedelta(hours=settings.burst_open_hours)
+    since = now - timedelta(hours=settings.burst_scan_hours)
     points = _points(counts)
     rating_ids = {qid: code for qid, (code, kind) in counts.question_ids.items() if kind == "rating_5"}
-    ratings = queries.recent_ratings(since, list(rating_ids))
+    answers = queries.recent_answers(since, list(rating_ids))
+    ratings = answers[answers["rating"].notna()]
     findings = []
     for question_id, rows in ratings.groupby("question_id"):
         question = rating_ids[int(question_id)]
@@ -142,8 +146,9 @@ def burst_findings(counts: OfficeCounts, settings: SignalSettings) -> list[Findi
             point = points[int(row["service_point_id"])]
             findings.append(_burst_finding("burst", f"burst:{point[0]}:{question}", point, _as_row(row), question,
                                            {"low": int(row["low"]), "minutes": settings.bursts.window_minutes}))
+    responses = answers.drop_duplicates("response_id")
     usual = burst_rules.usual_rate_per_hour(queries.response_hour_counts(now - timedelta(days=HOURLY_RATE_DAYS), since))
-    for row in burst_rules.suspicious_bursts(queries.recent_responses(since), usual, settings.suspicious).to_dict("records"):
+    for row in burst_rules.suspicious_bursts(responses, usual, settings.suspicious).to_dict("records"):
         point_id = int(row["service_point_id"])
         point = points[point_id]
         findings.append(_burst_finding("suspicious_burst", f"suspicious:{point[0]}", point, _as_row(row), None,
@@ -154,3 +159,13 @@ def burst_findings(counts: OfficeCounts, settings: SignalSettings) -> list[Findi
 def _as_row(row: dict) -> dict:
     return {**row, "start": pd.Timestamp(row["start"]).tz_convert(timezone.utc),
             "end": pd.Timestamp(row["end"]).tz_convert(timezone.utc)}
+
+
+BURST_KINDS = ("burst", "suspicious_burst")
+
+
+def burst_still_open(kind: str, details: dict, now: datetime, open_hours: int) -> bool:
+    """A burst no longer in the scanned hours stays open until ``open_hours`` after its last answer."""
+    if kind not in BURST_KINDS or "end" not in details:
+        return False
+    return datetime.fromisoformat(details["end"]) >= now - timedelta(hours=open_hours)

@@ -99,22 +99,24 @@ def _raw_proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str]
     return pd.DataFrame(db.session.execute(statement).all(), columns=["bucket", "service_point_id", "question_id", "n", "success"])
 
 
-def recent_ratings(since: datetime, question_ids: Sequence[int]) -> pd.DataFrame:
-    """``service_point_id, submitted_at, question_id, rating`` of answers typed in by residents (not paper)."""
+def recent_answers(since: datetime, question_ids: Sequence[int]) -> pd.DataFrame:
+    """``response_id, service_point_id, submitted_at, question_id, rating`` of responses typed in by residents
+    (not paper) since ``since``, each with its answers to ``question_ids`` (a response without one: one row
+    with empty ``question_id`` and ``rating``).
+
+    The few recent responses are found by time and their answers by response; ``question_id + 0`` keeps
+    SQLite from starting at the question's index instead, which would read every answer ever given to it.
+    """
+    answer = sa.and_(Answer.response_id == Response.id, (Answer.question_id + 0).in_(list(question_ids)),
+                     Answer.value_int.is_not(None))
     statement = (
-        sa.select(Response.service_point_id, Response.submitted_at, Answer.question_id, Answer.value_int)
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.submitted_at >= since, Response.channel != "paper", Answer.question_id.in_(list(question_ids)),
-               Answer.value_int.is_not(None))
+        sa.select(Response.id, Response.service_point_id, Response.submitted_at, Answer.question_id, Answer.value_int)
+        .select_from(Response)
+        .outerjoin(Answer, answer)
+        .where(Response.submitted_at >= since, Response.channel != "paper")
     )
-    return pd.DataFrame(db.session.execute(statement).all(), columns=["service_point_id", "submitted_at", "question_id", "rating"])
-
-
-def recent_responses(since: datetime) -> pd.DataFrame:
-    """``service_point_id, submitted_at`` of non-paper responses since ``since``."""
-    statement = sa.select(Response.service_point_id, Response.submitted_at).where(
-        Response.submitted_at >= since, Response.channel != "paper")
-    return pd.DataFrame(db.session.execute(statement).all(), columns=["service_point_id", "submitted_at"])
+    columns = ["response_id", "service_point_id", "submitted_at", "question_id", "rating"]
+    return pd.DataFrame(db.session.execute(statement).all(), columns=columns)
 
 
 def response_hour_counts(start: datetime, end: datetime) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from dashboard.cache import DashboardCache, app_cache, max_age
 from extensions import db
 from signals import queries
 from signals.charts import ChartSeries, OfficeCounts, build_charts, office_counts
-from signals.detect import Finding, burst_findings, chart_findings, objective_findings
+from signals.detect import Finding, burst_findings, burst_still_open, chart_findings, objective_findings
 from signals.models import ChartRebase, Signal
 from signals.settings import SignalSettings
 from survey.models import User, utcnow
@@ -86,6 +86,7 @@ def sync_signals(findings: list[Finding], now: datetime | None = None) -> tuple[
     unique): the loser rolls back and leaves the work to the winner.
     """
     now = now or utcnow()
+    open_hours = settings().burst_open_hours
     with _sync_lock:
         live = {s.key: s for s in queries.live_signals()}
         found = {f.key: f for f in findings}
@@ -93,7 +94,8 @@ def sync_signals(findings: list[Finding], now: datetime | None = None) -> tuple[
         for key, signal in live.items():
             if key in found and signal.details != found[key].details:
                 signal.details, signal.updated_at = found[key].details, now
-        closing = [s for key, s in live.items() if key not in found]
+        closing = [s for key, s in live.items()
+                   if key not in found and not burst_still_open(s.kind, s.details or {}, now, open_hours)]
         for signal in closing:
             signal.status, signal.closed_at, signal.updated_at = "closed", now, now
         db.session.add_all(opened)

@@ -38,6 +38,7 @@ def environment_settings() -> dict:
         "OPINIA_BURST_MIN_ANSWERS": int(_env("OPINIA_BURST_MIN_ANSWERS", "4")),
         "OPINIA_BURST_LOW_SHARE": float(_env("OPINIA_BURST_LOW_SHARE", "0.5")),
         "OPINIA_BURST_OPEN_HOURS": int(_env("OPINIA_BURST_OPEN_HOURS", "48")),
+        "OPINIA_BURST_SCAN_HOURS": int(_env("OPINIA_BURST_SCAN_HOURS", "6")),
         "OPINIA_SUSPICIOUS_WINDOW_MINUTES": int(_env("OPINIA_SUSPICIOUS_WINDOW_MINUTES", "10")),
         "OPINIA_SUSPICIOUS_MIN_RESPONSES": int(_env("OPINIA_SUSPICIOUS_MIN_RESPONSES", "10")),
         "OPINIA_SUSPICIOUS_FACTOR": float(_env("OPINIA_SUSPICIOUS_FACTOR", "5")),
@@ -54,6 +55,7 @@ class SignalSettings:
     bursts: BurstSettings
     suspicious: SuspiciousSettings
     burst_open_hours: int
+    burst_scan_hours: int
     repeat_days: int
     max_age_seconds: int
 
@@ -65,6 +67,7 @@ class SignalSettings:
             suspicious=SuspiciousSettings(config["OPINIA_SUSPICIOUS_WINDOW_MINUTES"],
                                           config["OPINIA_SUSPICIOUS_MIN_RESPONSES"], config["OPINIA_SUSPICIOUS_FACTOR"]),
             burst_open_hours=config["OPINIA_BURST_OPEN_HOURS"],
+            burst_scan_hours=config["OPINIA_BURST_SCAN_HOURS"],
             repeat_days=config["OPINIA_ALERT_REPEAT_DAYS"],
             max_age_seconds=config["OPINIA_SIGNALS_MAX_AGE_SECONDS"],
         )

@@ -87,6 +87,10 @@ def test_low_ratings_typed_in_make_a_burst_but_paper_never_does(app, office, db)
     burst: Signal = bursts[0]
     assert burst.scope_code == "AB-1" and burst.department_code == "AB"
     assert burst.details["n"] == 4 and burst.details["low"] == 2
+    refresh_signals(utcnow() + timedelta(hours=12))  # no longer among the scanned hours, still open
+    assert burst.status == "open"
+    refresh_signals(utcnow() + timedelta(hours=50))  # 48 hours after its last answer
+    assert burst.status == "closed"
 
 
 def test_many_answers_in_minutes_are_a_suspicious_burst(app, office, db):
