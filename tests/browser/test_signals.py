@@ -13,14 +13,6 @@ from tests.conftest import test_config as app_test_config
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
-SLOW_MACHINE_MS = 30_000  # a cold dashboard on the shared 2-core test machine can take seconds
-
-
-def opened(open_page, **size):
-    page = open_page(**size)
-    page.set_default_timeout(SLOW_MACHINE_MS)
-    page.set_default_navigation_timeout(SLOW_MACHINE_MS)
-    return page
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +35,7 @@ def head(signals_server):
 
 
 def test_department_head_sees_what_needs_attention_and_the_control_chart(open_page, signals_server, head):
-    page = opened(open_page, **DESKTOP)
+    page = open_page(**DESKTOP)
     log_in(page, signals_server, head)
     page.goto(f"{signals_server.url}/dashboard/department/KM")
     attention = page.locator("#wymaga-uwagi")
@@ -72,7 +64,7 @@ def test_department_head_sees_what_needs_attention_and_the_control_chart(open_pa
 
 
 def test_the_service_point_dashboard_shows_the_chart_at_phone_width(open_page, signals_server, head):
-    page = opened(open_page)
+    page = open_page()
     log_in(page, signals_server, head)
     page.goto(f"{signals_server.url}/dashboard/service-point/KM-2")
     assert page.locator("#wymaga-uwagi [data-signal-kind]").count() >= 1
