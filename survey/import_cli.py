@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from survey.import_store import ImportWriteError
 from survey.importers import ImportFileError, import_responses
 
 
@@ -23,6 +24,8 @@ def import_responses_command(file: Path, survey_code: str) -> None:
             click.echo(f"error: {problem}", err=True)
         click.echo(f"Nothing imported: {len(exc.problems)} problem(s) in {file}.", err=True)
         raise click.exceptions.Exit(1) from exc
+    except ImportWriteError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(
         f"Imported {result.imported} paper responses ({result.answers} answers) from {file}; "
         f"{result.already_imported} were already imported."
