@@ -23,9 +23,9 @@ from survey.text_safety import describe_character, first_forbidden_character
 
 EMAIL_MAX = 254
 REQUIRED = _l("To pole jest wymagane.")
-CODE_RULE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$", message=_l("Kod: litery, cyfry, „-” lub „_”, najwyżej 32 znaki."))
+CODE_RULE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z", message=_l("Kod: litery, cyfry, „-” lub „_”, najwyżej 32 znaki."))
 SURVEY_CODE_RULE = Regexp(
-    r"^[a-z0-9][a-z0-9_-]{0,63}$", message=_l("Kod: małe litery, cyfry, „-” lub „_”, najwyżej 64 znaki.")
+    r"^[a-z0-9][a-z0-9_-]{0,63}\Z", message=_l("Kod: małe litery, cyfry, „-” lub „_”, najwyżej 64 znaki.")
 )
 
 
@@ -180,7 +180,7 @@ ROLE_LABELS = {
 class UserForm(StaffForm):
     email = StringField(
         _l("Adres e-mail"),
-        validators=[required(), length(EMAIL_MAX), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Podaj poprawny adres e-mail."))],
+        validators=[required(), length(EMAIL_MAX), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message=_l("Podaj poprawny adres e-mail."))],
     )
     role = SelectField(_l("Rola"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
     departments = SelectMultipleField(_l("Wydziały (dla kierownika wydziału)"), coerce=int)
