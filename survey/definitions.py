@@ -239,6 +239,10 @@ def _parse_objective(index: int, raw: Any, problems: list[str]) -> ObjectiveDef 
         (all(raw.get(k) is None or isinstance(raw.get(k), str) for k in ("department", "service_point")),
          "department and service_point must be codes"),
     ]
+    failed = [message for ok, message in checks if not ok]
+    problems.extend(f"{where}: {message}" for message in failed)
+    if failed:
+        return None
     return ObjectiveDef(
         name=str(raw["name"]),
         indicator=raw["indicator"],
