@@ -2,8 +2,9 @@
 
 SQLite lets one connection write at a time; a 200,000-line file written in one transaction held that lock for
 half a minute and residents' answers timed out. The responses are therefore written in batches of
-``BATCH_RESPONSES``, each its own quick transaction, with a short pause after each on SQLite so a waiting
-answer gets the lock. The import stays all or nothing: if a batch fails, the batches already written are
+``BATCH_RESPONSES``, each its own quick transaction, with a pause after each on SQLite so a waiting answer gets
+the lock: SQLite's busy handler retries a waiting write only every 100 ms once it has waited a while, so a
+shorter pause would let the importer take the lock again before the resident's answer looks. The import stays all or nothing: if a batch fails, the batches already written are
 deleted again before the error is reported. (Only a crash of the importing process itself can leave part of
 a file stored; importing the same file again then adds exactly the missing responses, by ``external_id``.)
 """
@@ -20,8 +21,8 @@ from extensions import db
 from survey.models import Answer, AuditLog, Response
 
 EXTERNAL_ID_PREFIX = "paper:"
-BATCH_RESPONSES = 500
-SQLITE_PAUSE_SECONDS = 0.02
+BATCH_RESPONSES = 250
+SQLITE_PAUSE_SECONDS = 0.11
 DELETE_CHUNK = 500
 
 
