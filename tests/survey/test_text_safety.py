@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 from admin.survey_editor import options_to_text
 from survey.models import Answer, Department, Response, ServicePoint
 from survey.services import store_response
-from survey.text_safety import clean_text, first_forbidden_character
 from tests.admin.helpers import submit, text
 from tests.reliability.helpers import VALID_ANSWERS, answer, count
 
@@ -26,11 +25,15 @@ FORBIDDEN = ["\x00", "\x07", "\x1b", "\x7f", "\ufffe", "\uffff", "\ud800"]
 
 @pytest.mark.parametrize("character", FORBIDDEN)
 def test_the_one_definition_finds_and_removes_each_forbidden_character(character):
+    from survey.text_safety import clean_text, first_forbidden_character
+
     assert first_forbidden_character(f"ok{character}ok") == character
     assert clean_text(f"ok{character}ok") == "ok" + "ok"
 
 
 def test_tab_line_breaks_and_polish_letters_are_kept():
+    from survey.text_safety import clean_text, first_forbidden_character
+
     kept = "Zażółć\tgęślą\r\njaźń 😀 – „cudzysłów”"
     assert first_forbidden_character(kept) is None and clean_text(kept) == kept
 
@@ -144,3 +147,20 @@ def test_nothing_forbidden_reaches_the_answers_table_through_the_survey(client, 
     assert answer(client, counter, **{**VALID_ANSWERS, "comment": "Zażółć\r\ngęślą jaźń\t😀"}).status_code in (302, 303)
     stored = set(db.session.scalars(sa.select(Answer.value_text).where(Answer.value_text.is_not(None))))
     assert "Zażółć\r\ngęślą jaźń\t😀" in stored and count(db, Response) == 1
+
+
+def test_report_of_stored_bad_characters_still_renders(app, stored_before_the_checks, tmp_path):
+    runner = app.test_cli_runner()
+    for output_format in ("html", "pdf"):
+        out = tmp_path / f"report.{output_format}"
+        result = runner.invoke(args=["report", "--period", "2026-Q3", "--format", output_format, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert first_forbidden(html) is None
+
+
+def first_forbidden(text):
+    from survey.text_safety import first_forbidden_character
+
+    return first_forbidden_character(text)
