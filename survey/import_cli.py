@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from survey.import_store import ImportWriteError
-from survey.importers import ImportFileError, import_responses
+from survey.importers import MAX_FILE_BYTES, ImportFileError, import_responses
 
 
 @click.command("import-responses")
@@ -17,6 +17,8 @@ def import_responses_command(file: Path, survey_code: str) -> None:
 
     Nothing is imported when any line is wrong; every bad line is listed. Importing again adds nothing.
     """
+    if file.stat().st_size > MAX_FILE_BYTES:  # not even read into memory
+        raise click.ClickException(f"{file} is larger than {MAX_FILE_BYTES // 1_000_000} MB; split it into smaller files")
     try:
         result = import_responses(file.read_bytes(), survey_code, source_name=file.name)
     except ImportFileError as exc:

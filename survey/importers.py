@@ -36,6 +36,8 @@ _UNDECODABLE = re.compile("[\udc80-\udcff]")
 # A quoted field that holds a line break followed by what looks like the next row: a quote left open.
 _SWALLOWED_ROW = re.compile(r"[\r\n][^,\r\n]*,\s*\d{4}-\d\d-\d\d[T ]")
 SHOWN_CHARACTERS = 60
+# About a million answer lines: far beyond any office's paper forms, small enough to check in memory.
+MAX_FILE_BYTES = 100_000_000
 
 
 def shown(raw: str) -> str:
@@ -311,6 +313,8 @@ def paper_rows(paper: PaperResponse, ctx: _Context) -> PaperRows:
 
 def import_responses(data: bytes, survey_code: str, *, source_name: str = "") -> ImportResult:
     """Validate the whole file, then store its new responses: all of them or, on any failure, none."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError([Problem(0, f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; split it into smaller files")])
     ctx = _context(survey_code)
     responses = validate_file(data, ctx)
     known = _already_imported(list(responses))

@@ -262,3 +262,13 @@ def test_a_failing_batch_removes_every_batch_written_before(db, office, monkeypa
     from survey.models import ResponseHourCount
 
     assert db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ResponseHourCount.n), 0))) == 0
+
+
+def test_a_file_over_the_size_limit_is_not_read(app, db, office, tmp_path, monkeypatch):
+    from survey import import_cli, importers
+
+    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(import_cli, "MAX_FILE_BYTES", 1000)
+    result = run_cli(app, tmp_path, many_responses(20))
+    assert result.exit_code == 1 and "is larger than 0 MB; split it into smaller files" in result.output
+    assert problems_of(many_responses(20)) == ["the file is larger than 0 MB; split it into smaller files"]
