@@ -1,6 +1,7 @@
 """Hostile survey files through ``flask import-survey``: each problem a clear message, nothing stored."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -101,3 +102,25 @@ def test_the_demo_survey_still_imports(app, db, tmp_path):
     result = import_survey(app, tmp_path, DEMO_SURVEY_FILE.read_text(encoding="utf-8"))
     assert result.exit_code == 0, result.output
     assert stored(db, SurveyVersion) == 1
+
+
+def test_a_nan_target_stored_before_the_checks_never_reaches_json(app, db, users, client, backend):
+    """PostgreSQL stored ``target: .nan`` (SQLite turns NaN into NULL and refused it); the API then sent NaN."""
+    if backend != "postgresql":
+        pytest.skip("only PostgreSQL can hold a NaN target")
+    from tests.conftest import login
+
+    db.session.add(QualityObjective(name="CSAT NaN", scope="office", indicator="csat", question_code="satisfaction",
+                                    comparator=">=", target=float("nan"), min_sample=30))
+    db.session.commit()
+    login(client, users["quality_manager"])
+    answer = client.get("/api/v1/indicators?period=2026-Q3")
+    assert answer.status_code == 200
+
+    def no_constant(name):
+        raise AssertionError(f"invalid JSON constant {name}")
+
+    body = json.loads(answer.get_data(as_text=True), parse_constant=no_constant)
+    (objective,) = [o for o in body["objectives"] if o["name"] == "CSAT NaN"]
+    assert objective["target"] is None and objective["status"] == "insufficient_data"
+    assert client.get("/dashboard/?period=2026-Q3").status_code == 200
