@@ -181,3 +181,7 @@ def register_commands(app: Flask) -> None:
     from report.cli import register_commands as register_report_commands
 
     register_report_commands(app)
+
+    from survey.cli import require_schema_for_commands
+
+    require_schema_for_commands(app)

@@ -34,6 +34,7 @@ from analytics.report import (
     signed,
 )
 from signals.report import report_section
+from survey.text_safety import clean_text
 
 CHART_WIDTH, CHART_HEIGHT = 760, 330
 QUARTER_LABELS = {"month": "kwartał"}
@@ -98,8 +99,11 @@ def svg_as_image(svg: str) -> str:
 
 
 def render_html(report: ManagementReport, svgs: dict[str, str], spc=None) -> str:
-    """The whole report as one self-contained HTML document (opens offline: no external file is referenced)."""
-    return render_template(
+    """The whole report as one self-contained HTML document (opens offline: no external file is referenced).
+
+    Names stored before every entry refused control characters are cleaned out (``survey.text_safety``):
+    they are not allowed in HTML or in the inline SVG charts."""
+    return clean_text(render_template(
         "report/report.html",
         report=report,
         charts=svgs,
@@ -107,7 +111,7 @@ def render_html(report: ManagementReport, svgs: dict[str, str], spc=None) -> str
         pct=pct, decimal=decimal, integer=integer, signed=signed, points=points, interval=interval,
         p_value_text=p_value_text, first_of_kind=first_of_kind, labelled_counts=labelled_counts,
         channel_names=CHANNEL_PL, top_comments=TOP_COMMENTS_PER_DEPARTMENT, default_min_sample=DEFAULT_MIN_SAMPLE,
-    )
+    ))
 
 
 def html_to_pdf(html: str) -> bytes:

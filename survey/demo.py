@@ -119,6 +119,15 @@ def story_shift(counter_code: str, submitted_at: datetime, now: datetime) -> flo
     return shift if submitted_at >= now - timedelta(weeks=weeks) else 0.0
 
 
+def _past_office_hours_time(rng: random.Random, now: datetime, tz: ZoneInfo) -> datetime:
+    """A moment of office hours on a workday of the last year, never later than ``now`` (today's office hours
+    may still be ahead)."""
+    while True:
+        moment = _office_hours_time(rng, _random_workday(rng, now, tz), tz)
+        if moment <= now:
+            return moment
+
+
 def generate_response(rng: random.Random, counter_code: str, shift: float = 0.0) -> dict[str, int | str]:
     """One resident's plausible answers; better counters get better answers."""
     quality = COUNTER_QUALITY.get(counter_code, 0.0) + shift
@@ -145,7 +154,7 @@ def _demo_rows(
     for offset in range(count):
         counter = rng.choice(counters)
         response_id = first_id + offset
-        submitted_at = _office_hours_time(rng, _random_workday(rng, now, tz), tz)
+        submitted_at = _past_office_hours_time(rng, now, tz)
         response = {
             "id": response_id,
             "service_point_id": counter.id,
