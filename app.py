@@ -117,6 +117,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    import served
+
+    served.init_app(app)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")

@@ -1,0 +1,405 @@
+"""Reading the queue system's files: hourly counts or single visits, checked whole before anything is stored.
+
+- ``hourly``: ``date,hour,service_point,served[,average_wait_minutes][,average_service_minutes][,utc_offset]``
+  in local office time; ``utc_offset`` (``+02:00`` / ``+01:00``) tells the two 02:00 hours of the October
+  change apart and is required only there; an hour the March change skips is an error.
+- ``visits``: ``visit_id,service_point,entered_at,called_at,ended_at,outcome`` (ISO 8601 with offsets), as
+  visit-level exports provide it; a served visit counts in the hour it was called, a visit never called (or
+  called and gone: ``no_show``) counts as walked away in the hour the ticket was taken.
+
+Counters are matched by code; a mapping file ``queue_name,service_point`` translates the queue system's own
+desk names. Every bad line is collected with its number and reason (``ImportFileError``); a file with any
+bad line stores nothing. The result is one ``dict`` per counter-hour, keyed by ``(service_point_id, hour)``
+with ``hour`` the UTC start of the office hour.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import IO
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from analytics.served import OpeningHours, opening_slots
+from survey.importers import ImportFileError, Problem
+
+HOURLY_REQUIRED = ("date", "hour", "service_point", "served")
+HOURLY_OPTIONAL = ("average_wait_minutes", "average_service_minutes", "utc_offset")
+VISIT_COLUMNS = ("visit_id", "service_point", "entered_at", "called_at", "ended_at", "outcome")
+MAPPING_COLUMNS = ("queue_name", "service_point")
+SERVED_OUTCOMES = {"", "served", "transferred"}
+NOT_SERVED_OUTCOMES = {"no_show", "walked_away"}
+MAX_VISIT_ID_LENGTH = 100
+MAX_MINUTES = 24 * 60
+FUTURE_TOLERANCE = timedelta(hours=1)
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+_HOUR = re.compile(r"^(\d{1,2})(?::00)?$")
+_OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+
+Key = tuple[int, datetime]
+
+
+@dataclass
+class ImportContext:
+    """What a file is checked against: the counters by code, the office's zone and hours, the clock."""
+
+    counters: dict[str, int]  # code -> service point id
+    tz_name: str
+    opening: OpeningHours
+    now: datetime
+    mapping: dict[str, str] = field(default_factory=dict)  # queue system's name -> counter code
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+    def counter_id(self, name: str) -> int:
+        code = self.mapping.get(name, name)
+        if code not in self.counters:
+            hint = f" (mapped to {code!r})" if name in self.mapping else " (not a counter code and not in the mapping file)"
+            raise ValueError(f"unknown counter {name!r}{hint}")
+        return self.counters[code]
+
+
+@dataclass
+class ServedFile:
+    """A checked file: its counter-hours and how many data lines it had."""
+
+    format: str
+    hours: dict[Key, dict]
+    lines: int
+
+
+# ---- reading CSV -----------------------------------------------------------------------------------------
+
+def text_stream(data: bytes | IO[bytes]) -> IO[str]:
+    """A text view of the file (UTF-8, an optional BOM); bytes that are not UTF-8 survive to be reported."""
+    binary = io.BytesIO(data) if isinstance(data, bytes) else data
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def csv_rows(data: bytes | IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, fields)`` per non-empty CSV record."""
+    reader = csv.reader(text_stream(data))
+    start = 1
+    for fields in reader:
+        if any(f.strip() for f in fields):
+            yield start, fields
+        start = reader.line_num + 1
+
+
+def _header(rows: Iterator[tuple[int, list[str]]], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[str]:
+    first = next(rows, None)
+    expected = ",".join(required) + "".join(f"[,{name}]" for name in optional)
+    if first is None:
+        raise ImportFileError([Problem(1, f"the file is empty; the header must be {expected}")])
+    names = [name.strip().lower() for name in first[1]]
+    missing = [name for name in required if name not in names]
+    unknown = [name for name in names if name not in required + optional]
+    if missing or unknown or len(set(names)) != len(names):
+        detail = "; ".join(filter(None, [
+            f"missing column(s) {', '.join(missing)}" if missing else "",
+            f"unknown column(s) {', '.join(unknown)}" if unknown else "",
+            "a column appears twice" if len(set(names)) != len(names) else "",
+        ]))
+        raise ImportFileError([Problem(1, f"{detail}; the header must be {expected}")])
+    return names
+
+
+def _record(fields: list[str], names: list[str]) -> dict[str, str]:
+    if any(_UNDECODABLE.search(f) for f in fields):
+        raise ValueError("is not valid UTF-8 text (save the file as UTF-8)")
+    if len(fields) != len(names):
+        raise ValueError(f"expected {len(names)} columns ({','.join(names)}), found {len(fields)}")
+    return {name: value.strip() for name, value in zip(names, fields)}
+
+
+def read_mapping(data: bytes | IO[bytes], counters: dict[str, int]) -> dict[str, str]:
+    """The mapping file ``queue_name,service_point``: the queue system's desk names to counter codes."""
+    rows = csv_rows(data)
+    try:
+        names = _header(rows, MAPPING_COLUMNS)
+    except ImportFileError as exc:
+        raise ImportFileError([Problem(0, f"mapping file line {p.line}: {p.message}") for p in exc.problems]) from None
+    mapping: dict[str, str] = {}
+    problems: list[Problem] = []
+    for line, fields in rows:
+        try:
+            record = _record(fields, names)
+        except ValueError as exc:
+            problems.append(Problem(0, f"mapping file line {line}: {exc}"))
+            continue
+        name, code = record["queue_name"], record["service_point"]
+        if code not in counters:
+            problems.append(Problem(0, f"mapping file line {line}: unknown counter code {code!r}"))
+        elif name in mapping and mapping[name] != code:
+            problems.append(Problem(0, f"mapping file line {line}: {name!r} is already mapped to {mapping[name]!r}"))
+        else:
+            mapping[name] = code
+    if problems:
+        raise ImportFileError(problems)
+    return mapping
+
+
+# ---- values ----------------------------------------------------------------------------------------------
+
+def _minutes(raw: str, column: str) -> float | None:
+    if not raw:
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"{column} must be a number of minutes, got {raw!r}") from None
+    if not 0 <= value <= MAX_MINUTES:
+        raise ValueError(f"{column} must be between 0 and {MAX_MINUTES} minutes, got {raw!r}")
+    return value
+
+
+def _count(raw: str, column: str) -> int:
+    if not re.fullmatch(r"\d{1,7}", raw):
+        raise ValueError(f"{column} must be a whole number of customers (0 or more), got {raw!r}")
+    return int(raw)
+
+
+def _offset(raw: str) -> timedelta | None:
+    if not raw:
+        return None
+    if raw.upper() == "Z":
+        return timedelta(0)
+    match = _OFFSET.match(raw)
+    if not match:
+        raise ValueError(f"utc_offset must look like +02:00 or +01:00, got {raw!r}")
+    sign = -1 if match.group(1) == "-" else 1
+    return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def local_hour_start(day: date, hour: int, offset: timedelta | None, tz: ZoneInfo) -> datetime:
+    """The UTC start of a local clock hour; ``offset`` picks one of the two hours the October change repeats."""
+    candidates: dict[timedelta, datetime] = {}
+    for fold in (0, 1):
+        local = datetime(day.year, day.month, day.day, hour, tzinfo=tz, fold=fold)
+        moment = local.astimezone(timezone.utc)
+        if moment.astimezone(tz).replace(tzinfo=None) == local.replace(tzinfo=None):
+            candidates[local.utcoffset()] = moment
+    when = f"{day.isoformat()} {hour:02d}:00"
+    if not candidates:
+        raise ValueError(f"{when} does not exist in {tz.key} (the clocks go forward at that hour)")
+    if offset is not None:
+        if offset not in candidates:
+            valid = " or ".join(_offset_text(o) for o in candidates)
+            raise ValueError(f"utc_offset {_offset_text(offset)} does not match {when} in {tz.key} (it is {valid})")
+        return candidates[offset]
+    if len(candidates) > 1:
+        first, second = (_offset_text(o) for o in sorted(candidates, reverse=True))
+        raise ValueError(f"{when} happens twice in {tz.key} (the clocks go back): add utc_offset {first} for the "
+                         f"first and {second} for the second")
+    return next(iter(candidates.values()))
+
+
+def _timestamp(raw: str, column: str, now: datetime) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{column} {raw!r} is not an ISO 8601 date and time (e.g. 2026-09-30T10:15:00+02:00)") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{column} {raw!r} needs a UTC offset or Z (e.g. 2026-09-30T10:15:00+02:00)")
+    moment = moment.astimezone(timezone.utc)
+    if moment > now + FUTURE_TOLERANCE:
+        raise ValueError(f"{column} {raw!r} lies in the future")
+    return moment
+
+
+def _hour_of(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+# ---- the hourly format -----------------------------------------------------------------------------------
+
+def _hourly_line(record: dict[str, str], ctx: ImportContext) -> tuple[Key, dict]:
+    reasons: list[str] = []
+
+    def attempt(check, *args):
+        try:
+            return check(*args)
+        except ValueError as exc:
+            reasons.append(str(exc))
+            return None
+
+    day = attempt(_date, record["date"])
+    hour_match = _HOUR.match(record["hour"])
+    if not hour_match or int(hour_match.group(1)) > 23:
+        reasons.append(f"hour must be a whole hour from 0 to 23 (e.g. 8 or 08:00), got {record['hour']!r}")
+    offset_ok = not reasons
+    offset = attempt(_offset, record.get("utc_offset", ""))
+    offset_ok = offset_ok and not reasons
+    counter = attempt(ctx.counter_id, record["service_point"])
+    served = attempt(_count, record["served"], "served")
+    wait = attempt(_minutes, record.get("average_wait_minutes", ""), "average_wait_minutes")
+    service = attempt(_minutes, record.get("average_service_minutes", ""), "average_service_minutes")
+    start = None
+    if offset_ok:  # the date, the hour and the offset are readable
+        start = attempt(local_hour_start, day, int(hour_match.group(1)), offset, ctx.tz)
+    if start is not None and start > ctx.now:
+        reasons.append(f"{record['date']} {record['hour']} lies in the future")
+    if reasons:
+        raise ValueError("; ".join(reasons))
+    figures = {"served": served, "walked_away": None, "average_wait_minutes": wait, "average_service_minutes": service}
+    return (counter, start), figures
+
+
+def _date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"date must be YYYY-MM-DD, got {raw!r}") from None
+
+
+def read_hourly(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
+    rows = csv_rows(data)
+    names = _header(rows, HOURLY_REQUIRED, HOURLY_OPTIONAL)
+    hours: dict[Key, dict] = {}
+    first_line: dict[Key, int] = {}
+    problems: list[Problem] = []
+    lines = 0
+    for line, fields in rows:
+        lines += 1
+        try:
+            key, figures = _hourly_line(_record(fields, names), ctx)
+        except ValueError as exc:
+            problems.append(Problem(line, str(exc)))
+            continue
+        if key in first_line:
+            problems.append(Problem(line, f"the same counter and hour as line {first_line[key]}"))
+            continue
+        first_line[key] = line
+        hours[key] = figures
+    return _checked(ServedFile("hourly", hours, lines), problems)
+
+
+def _checked(result: ServedFile, problems: list[Problem]) -> ServedFile:
+    if problems:
+        raise ImportFileError(problems)
+    if not result.lines:
+        raise ImportFileError([Problem(1, "the file has a header but no data lines")])
+    return result
+
+
+# ---- the visits format -----------------------------------------------------------------------------------
+
+@dataclass
+class _HourTotals:
+    served: int = 0
+    walked_away: int = 0
+    wait_sum: float = 0.0
+    service_sum: float = 0.0
+    service_n: int = 0
+
+    def figures(self) -> dict:
+        return {
+            "served": self.served,
+            "walked_away": self.walked_away,
+            "average_wait_minutes": self.wait_sum / self.served if self.served else None,
+            "average_service_minutes": self.service_sum / self.service_n if self.service_n else None,
+        }
+
+
+def _visit_line(record: dict[str, str], ctx: ImportContext) -> tuple[int, datetime, datetime | None, datetime | None, bool]:
+    """``(counter, entered, called, ended, served)`` of one visit, or ``ValueError`` with every reason."""
+    reasons: list[str] = []
+    moments: dict[str, datetime | None] = {}
+    if not record["visit_id"] or len(record["visit_id"]) > MAX_VISIT_ID_LENGTH:
+        reasons.append(f"visit_id must be 1 to {MAX_VISIT_ID_LENGTH} characters")
+    counter = None
+    try:
+        counter = ctx.counter_id(record["service_point"])
+    except ValueError as exc:
+        reasons.append(str(exc))
+    for column in ("entered_at", "called_at", "ended_at"):
+        try:
+            moments[column] = _timestamp(record[column], column, ctx.now)
+        except ValueError as exc:
+            reasons.append(str(exc))
+            moments[column] = None
+    entered, called, ended = moments["entered_at"], moments["called_at"], moments["ended_at"]
+    outcome = record["outcome"].lower()
+    if not record["entered_at"]:
+        reasons.append("entered_at is missing (when the ticket was taken)")
+    if outcome not in SERVED_OUTCOMES | NOT_SERVED_OUTCOMES:
+        reasons.append(f"outcome must be empty, served, transferred, no_show or walked_away, got {record['outcome']!r}")
+    elif not record["called_at"] and outcome in SERVED_OUTCOMES - {""}:
+        reasons.append(f"outcome {outcome} but the visit was never called (called_at is empty)")
+    if record["ended_at"] and not record["called_at"]:
+        reasons.append("ended_at without called_at")
+    if entered and called and called < entered:
+        reasons.append("called_at is before entered_at")
+    if called and ended and ended < called:
+        reasons.append("ended_at is before called_at")
+    if reasons:
+        raise ValueError("; ".join(reasons))
+    return counter, entered, called, ended, called is not None and outcome in SERVED_OUTCOMES
+
+
+def read_visits(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
+    rows = csv_rows(data)
+    names = _header(rows, VISIT_COLUMNS)
+    totals: dict[Key, _HourTotals] = {}
+    seen: dict[str, int] = {}
+    problems: list[Problem] = []
+    first_entry = last_entry = None
+    lines = 0
+    for line, fields in rows:
+        lines += 1
+        try:
+            record = _record(fields, names)
+            counter, entered, called, ended, served = _visit_line(record, ctx)
+        except ValueError as exc:
+            problems.append(Problem(line, str(exc)))
+            continue
+        if record["visit_id"] in seen:
+            problems.append(Problem(line, f"visit_id {record['visit_id']!r} already appears on line {seen[record['visit_id']]}"))
+            continue
+        seen[record["visit_id"]] = line
+        first_entry = entered if first_entry is None else min(first_entry, entered)
+        last_entry = entered if last_entry is None else max(last_entry, entered)
+        if served:
+            hour = totals.setdefault((counter, _hour_of(called)), _HourTotals())
+            hour.served += 1
+            hour.wait_sum += (called - entered).total_seconds() / 60
+            if ended is not None:
+                hour.service_sum += (ended - called).total_seconds() / 60
+                hour.service_n += 1
+        else:
+            totals.setdefault((counter, _hour_of(entered)), _HourTotals()).walked_away += 1
+    result = _checked(ServedFile("visits", {key: t.figures() for key, t in totals.items()}, lines), problems)
+    _fill_quiet_hours(result.hours, first_entry, last_entry, ctx)
+    return result
+
+
+def _fill_quiet_hours(hours: dict[Key, dict], first: datetime, last: datetime, ctx: ImportContext) -> None:
+    """A visit-level export covers whole days: an opening hour of those days without a visit at a counter
+    in the file served nobody (0), which is data, not a gap."""
+    tz = ctx.tz
+    start = datetime.combine(first.astimezone(tz).date(), datetime.min.time(), tzinfo=tz)
+    end = datetime.combine(last.astimezone(tz).date() + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+    slots = opening_slots(pd.Timestamp(start), pd.Timestamp(end), ctx.tz_name, ctx.opening)
+    counters = {counter for counter, _hour in hours}
+    for slot in slots.to_pydatetime():
+        for counter in counters:
+            hours.setdefault((counter, slot), {"served": 0, "walked_away": 0, "average_wait_minutes": None,
+                                               "average_service_minutes": None})
+
+
+READERS = {"hourly": read_hourly, "visits": read_visits}
