@@ -109,8 +109,9 @@ def polish_public_holidays(year: int) -> set[date]:
 def opening_slots(start: pd.Timestamp, end: pd.Timestamp, tz_name: str, opening: OpeningHours) -> pd.DatetimeIndex:
     """The UTC starts of every opening hour in ``[start, end)``: local hours overlapping the opening time on
     working days (public holidays closed). Both 02:00 hours of the October change count if 02:00 is open."""
-    hours = pd.date_range(pd.Timestamp(start).floor("h"), pd.Timestamp(end), freq="h", inclusive="left", tz="UTC")
-    hours = hours[hours >= pd.Timestamp(start)]
+    start, end = pd.Timestamp(start).tz_convert("UTC"), pd.Timestamp(end).tz_convert("UTC")
+    hours = pd.date_range(start.floor("h"), end, freq="h", inclusive="left")
+    hours = hours[hours >= start]
     if hours.empty:
         return hours
     local = hours.tz_convert(tz_name)

@@ -148,6 +148,11 @@ def _next_to_responses(entry: dict, summary: dict) -> dict:
     return result
 
 
+def _queue_parts(summary: dict) -> dict:
+    """What the four indicators are made of, so each can be checked by hand."""
+    return {key: summary[key] for key in ("walked_away", "responses_in_queue_hours", "covered_hours", "opening_hours")}
+
+
 def add_served_indicators(result: dict, period: Period, service_points: pd.DataFrame, restricted: bool,
                           question_ids: dict[int, tuple[str, str]]) -> dict:
     """The indicators JSON with the queue system's figures added (scope, departments, counters, ``queue``)."""
@@ -157,15 +162,12 @@ def add_served_indicators(result: dict, period: Period, service_points: pd.DataF
     figures = served_indicators(period, service_points, restricted, departments, rating_ids)
     scope = figures["scope"]
     result = _next_to_responses(result, scope)
-    result["by_department"] = [_next_to_responses(d, figures["by_department"][d["code"]])
-                               for d in result["by_department"]]
-    result["by_service_point"] = [_next_to_responses(p, figures["by_service_point"][p["code"]])
-                                  for p in result["by_service_point"]]
+    for key in ("by_department", "by_service_point"):
+        groups = figures[key]
+        result[key] = [{**_next_to_responses(entry, groups[entry["code"]]), "queue": _queue_parts(groups[entry["code"]])}
+                       for entry in result[key]]
     result["queue"] = {
-        "walked_away": scope["walked_away"],
-        "responses_in_queue_hours": scope["responses_in_queue_hours"],
-        "covered_hours": scope["covered_hours"],
-        "opening_hours": scope["opening_hours"],
+        **_queue_parts(scope),
         "rating_question": rating_code,
         "csat_by_wait_band": figures["csat_by_wait_band"],
         "low_response_rate_below": low_response_rate(),
