@@ -34,6 +34,8 @@ WAIT_BANDS: tuple[tuple[str, float, float | None], ...] = (
     ("gt30", 30, None),
 )
 
+WAIT_BAND_LABELS_PL = {"lt5": "poniżej 5 min", "5to15": "5–15 min", "15to30": "15–30 min", "gt30": "30 min i dłużej"}
+
 SERVED_KEYS = ("served", "average_wait_minutes", "response_rate", "coverage")
 
 
