@@ -95,3 +95,22 @@ def rating_counts_by_wait_band(start: datetime, end: datetime, service_point_ids
     frame = pd.DataFrame(db.session.execute(statement).all(), columns=["band", "value", "count"])
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     return frame.dropna(subset=["value"])
+
+
+def mean_rating_by_hour(start: datetime, end: datetime) -> pd.DataFrame:
+    """``service_point_id, hour, mean_rating`` of the first rating question (for the demo's waits)."""
+    from analytics.queries import question_catalog
+
+    _questions, ids = question_catalog()
+    rating = next((code for code, kind in ids.values() if kind == "rating_5"), None)
+    question_ids = [qid for qid, (code, _kind) in ids.items() if code == rating]
+    value = sa.cast(AnswerHourCount.value, sa.Float)
+    statement = (
+        sa.select(AnswerHourCount.service_point_id, AnswerHourCount.hour,
+                  (sa.func.sum(value * AnswerHourCount.n) / sa.func.sum(AnswerHourCount.n)).label("mean_rating"))
+        .where(AnswerHourCount.hour >= start, AnswerHourCount.hour < end, AnswerHourCount.question_id.in_(question_ids))
+        .group_by(AnswerHourCount.service_point_id, AnswerHourCount.hour)
+    )
+    frame = pd.DataFrame(db.session.execute(statement).all(), columns=["service_point_id", "hour", "mean_rating"])
+    frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
+    return frame
