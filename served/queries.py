@@ -13,7 +13,6 @@ from extensions import db
 from served.models import ServedHour, ServedImport
 from survey.models import AnswerHourCount, ResponseHourCount, ServicePoint
 
-DELETE_CHUNK = 500
 INSERT_CHUNK = 5000
 
 
@@ -25,21 +24,26 @@ def active_counter_ids() -> set[int]:
     return set(db.session.scalars(sa.select(ServicePoint.id).where(ServicePoint.active.is_(True))))
 
 
+def _upsert(table: sa.Table):
+    """``INSERT ... ON CONFLICT (counter, hour) DO UPDATE``: a stored hour is replaced, a new one added."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table)
+    replaced = {c.name: statement.excluded[c.name] for c in table.columns if not c.primary_key}
+    return statement.on_conflict_do_update(index_elements=["service_point_id", "hour"], set_=replaced)
+
+
 def replace_hours(import_id: int, hours: dict[tuple[int, datetime], dict]) -> None:
-    """Store the counter-hours, replacing any stored figures of the same counter and hour (in the session's
-    transaction; the caller commits)."""
-    by_counter: dict[int, list[datetime]] = {}
-    for counter, hour in hours:
-        by_counter.setdefault(counter, []).append(hour)
-    for counter, counter_hours in by_counter.items():
-        for offset in range(0, len(counter_hours), DELETE_CHUNK):
-            chunk = counter_hours[offset:offset + DELETE_CHUNK]
-            db.session.execute(sa.delete(ServedHour).where(ServedHour.service_point_id == counter,
-                                                           ServedHour.hour.in_(chunk)))
+    """Store the counter-hours, replacing the stored figures of the same counter and hour (in the session's
+    transaction; the caller commits). Core statements: no ORM object per hour."""
+    statement = _upsert(ServedHour.__table__)
     rows = [{"service_point_id": counter, "hour": hour, "import_id": import_id, **figures}
             for (counter, hour), figures in hours.items()]
+    connection = db.session.connection()
     for offset in range(0, len(rows), INSERT_CHUNK):
-        db.session.execute(sa.insert(ServedHour), rows[offset:offset + INSERT_CHUNK])
+        connection.execute(statement, rows[offset:offset + INSERT_CHUNK])
 
 
 def latest_import_id() -> int:
