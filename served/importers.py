@@ -1,5 +1,7 @@
 """Reading the queue system's files: hourly counts or single visits, checked whole before anything is stored.
 
+Messages are in the language of the page that asked (``served.services`` picks English for the command line).
+
 - ``hourly``: ``date,hour,service_point,served[,average_wait_minutes][,average_service_minutes][,utc_offset]``
   in local office time; ``utc_offset`` (``+02:00`` / ``+01:00``) tells the two 02:00 hours of the October
   change apart and is required only there; an hour the March change skips is an error.
@@ -24,6 +26,7 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from flask_babel import gettext as _
 
 from analytics.served import OpeningHours, opening_slots
 from survey.importers import ImportFileError, Problem
@@ -61,8 +64,9 @@ class ImportContext:
     def counter_id(self, name: str) -> int:
         code = self.mapping.get(name, name)
         if code not in self.counters:
-            hint = f" (mapped to {code!r})" if name in self.mapping else " (not a counter code and not in the mapping file)"
-            raise ValueError(f"unknown counter {name!r}{hint}")
+            if name in self.mapping:
+                raise ValueError(_("nieznane stanowisko %(name)r (przypisane do %(code)r)", name=name, code=code))
+            raise ValueError(_("nieznane stanowisko %(name)r (to nie kod stanowiska i nie ma go w pliku mapowania)", name=name))
         return self.counters[code]
 
 
@@ -97,25 +101,27 @@ def _header(rows: Iterator[tuple[int, list[str]]], required: tuple[str, ...], op
     first = next(rows, None)
     expected = ",".join(required) + "".join(f"[,{name}]" for name in optional)
     if first is None:
-        raise ImportFileError([Problem(1, f"the file is empty; the header must be {expected}")])
+        raise ImportFileError([Problem(1, _("plik jest pusty; nagłówek musi mieć postać %(expected)s", expected=expected))])
     names = [name.strip().lower() for name in first[1]]
     missing = [name for name in required if name not in names]
     unknown = [name for name in names if name not in required + optional]
     if missing or unknown or len(set(names)) != len(names):
         detail = "; ".join(filter(None, [
-            f"missing column(s) {', '.join(missing)}" if missing else "",
-            f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-            "a column appears twice" if len(set(names)) != len(names) else "",
+            _("brak kolumn: %(names)s", names=", ".join(missing)) if missing else "",
+            _("nieznane kolumny: %(names)s", names=", ".join(unknown)) if unknown else "",
+            _("kolumna występuje dwa razy") if len(set(names)) != len(names) else "",
         ]))
-        raise ImportFileError([Problem(1, f"{detail}; the header must be {expected}")])
+        raise ImportFileError([Problem(1, _("%(detail)s; nagłówek musi mieć postać %(expected)s", detail=detail,
+                                               expected=expected))])
     return names
 
 
 def _record(fields: list[str], names: list[str]) -> dict[str, str]:
     if any(_UNDECODABLE.search(f) for f in fields):
-        raise ValueError("is not valid UTF-8 text (save the file as UTF-8)")
+        raise ValueError(_("to nie jest poprawny tekst UTF-8 (zapisz plik w kodowaniu UTF-8)"))
     if len(fields) != len(names):
-        raise ValueError(f"expected {len(names)} columns ({','.join(names)}), found {len(fields)}")
+        raise ValueError(_("oczekiwano %(expected)d kolumn (%(names)s), jest %(found)d", expected=len(names),
+                           names=",".join(names), found=len(fields)))
     return {name: value.strip() for name, value in zip(names, fields)}
 
 
@@ -125,25 +131,30 @@ def read_mapping(data: bytes | IO[bytes], counters: dict[str, int]) -> dict[str,
     try:
         names = _header(rows, MAPPING_COLUMNS)
     except ImportFileError as exc:
-        raise ImportFileError([Problem(0, f"mapping file line {p.line}: {p.message}") for p in exc.problems]) from None
+        raise ImportFileError([_mapping_problem(p.line, p.message) for p in exc.problems]) from None
     mapping: dict[str, str] = {}
     problems: list[Problem] = []
     for line, fields in rows:
         try:
             record = _record(fields, names)
         except ValueError as exc:
-            problems.append(Problem(0, f"mapping file line {line}: {exc}"))
+            problems.append(_mapping_problem(line, str(exc)))
             continue
         name, code = record["queue_name"], record["service_point"]
         if code not in counters:
-            problems.append(Problem(0, f"mapping file line {line}: unknown counter code {code!r}"))
+            problems.append(_mapping_problem(line, _("nieznany kod stanowiska %(code)r", code=code)))
         elif name in mapping and mapping[name] != code:
-            problems.append(Problem(0, f"mapping file line {line}: {name!r} is already mapped to {mapping[name]!r}"))
+            problems.append(_mapping_problem(line, _("%(name)r jest już przypisane do %(code)r", name=name,
+                                                     code=mapping[name])))
         else:
             mapping[name] = code
     if problems:
         raise ImportFileError(problems)
     return mapping
+
+
+def _mapping_problem(line: int, message: str) -> Problem:
+    return Problem(0, _("plik mapowania, wiersz %(line)d: %(message)s", line=line, message=message))
 
 
 # ---- values ----------------------------------------------------------------------------------------------
@@ -154,15 +165,17 @@ def _minutes(raw: str, column: str) -> float | None:
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
-        raise ValueError(f"{column} must be a number of minutes, got {raw!r}") from None
+        raise ValueError(_("%(column)s musi być liczbą minut, jest %(raw)r", column=column, raw=raw)) from None
     if not 0 <= value <= MAX_MINUTES:
-        raise ValueError(f"{column} must be between 0 and {MAX_MINUTES} minutes, got {raw!r}")
+        raise ValueError(_("%(column)s musi wynosić od 0 do %(max)d minut, jest %(raw)r", column=column, max=MAX_MINUTES,
+                           raw=raw))
     return value
 
 
 def _count(raw: str, column: str) -> int:
     if not re.fullmatch(r"\d{1,7}", raw):
-        raise ValueError(f"{column} must be a whole number of customers (0 or more), got {raw!r}")
+        raise ValueError(_("%(column)s musi być liczbą całkowitą klientów (0 lub więcej), jest %(raw)r", column=column,
+                           raw=raw))
     return int(raw)
 
 
@@ -173,7 +186,7 @@ def _offset(raw: str) -> timedelta | None:
         return timedelta(0)
     match = _OFFSET.match(raw)
     if not match:
-        raise ValueError(f"utc_offset must look like +02:00 or +01:00, got {raw!r}")
+        raise ValueError(_("utc_offset musi mieć postać +02:00 lub +01:00, jest %(raw)r", raw=raw))
     sign = -1 if match.group(1) == "-" else 1
     return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
 
@@ -194,16 +207,19 @@ def local_hour_start(day: date, hour: int, offset: timedelta | None, tz: ZoneInf
             candidates[local.utcoffset()] = moment
     when = f"{day.isoformat()} {hour:02d}:00"
     if not candidates:
-        raise ValueError(f"{when} does not exist in {tz.key} (the clocks go forward at that hour)")
+        raise ValueError(_("godzina %(when)s nie istnieje w strefie %(zone)s (o tej godzinie zegary przesuwa się do przodu)",
+                           when=when, zone=tz.key))
     if offset is not None:
         if offset not in candidates:
-            valid = " or ".join(_offset_text(o) for o in candidates)
-            raise ValueError(f"utc_offset {_offset_text(offset)} does not match {when} in {tz.key} (it is {valid})")
+            valid = " / ".join(_offset_text(o) for o in candidates)
+            raise ValueError(_("utc_offset %(offset)s nie pasuje do godziny %(when)s w strefie %(zone)s (jest %(valid)s)",
+                               offset=_offset_text(offset), when=when, zone=tz.key, valid=valid))
         return candidates[offset]
     if len(candidates) > 1:
         first, second = (_offset_text(o) for o in sorted(candidates, reverse=True))
-        raise ValueError(f"{when} happens twice in {tz.key} (the clocks go back): add utc_offset {first} for the "
-                         f"first and {second} for the second")
+        raise ValueError(_("godzina %(when)s występuje w strefie %(zone)s dwa razy (zegary cofa się): dodaj utc_offset "
+                           "%(first)s dla pierwszej i %(second)s dla drugiej", when=when, zone=tz.key, first=first,
+                           second=second))
     return next(iter(candidates.values()))
 
 
@@ -213,12 +229,14 @@ def _timestamp(raw: str, column: str, now: datetime) -> datetime | None:
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"{column} {raw!r} is not an ISO 8601 date and time (e.g. 2026-09-30T10:15:00+02:00)") from None
+        raise ValueError(_("%(column)s %(raw)r to nie data i godzina ISO 8601 (np. 2026-09-30T10:15:00+02:00)",
+                           column=column, raw=raw)) from None
     if moment.tzinfo is None:
-        raise ValueError(f"{column} {raw!r} needs a UTC offset or Z (e.g. 2026-09-30T10:15:00+02:00)")
+        raise ValueError(_("%(column)s %(raw)r wymaga przesunięcia względem UTC lub Z (np. 2026-09-30T10:15:00+02:00)",
+                           column=column, raw=raw))
     moment = moment.astimezone(timezone.utc)
     if moment > now + FUTURE_TOLERANCE:
-        raise ValueError(f"{column} {raw!r} lies in the future")
+        raise ValueError(_("%(column)s %(raw)r to przyszłość", column=column, raw=raw))
     return moment
 
 
@@ -241,7 +259,7 @@ def _hourly_line(record: dict[str, str], ctx: ImportContext) -> tuple[Key, dict]
     day = attempt(_date, record["date"])
     hour_match = _HOUR.match(record["hour"])
     if not hour_match or int(hour_match.group(1)) > 23:
-        reasons.append(f"hour must be a whole hour from 0 to 23 (e.g. 8 or 08:00), got {record['hour']!r}")
+        reasons.append(_("hour musi być pełną godziną od 0 do 23 (np. 8 lub 08:00), jest %(raw)r", raw=record["hour"]))
     offset_ok = not reasons
     offset = attempt(_offset, record.get("utc_offset", ""))
     offset_ok = offset_ok and not reasons
@@ -253,7 +271,7 @@ def _hourly_line(record: dict[str, str], ctx: ImportContext) -> tuple[Key, dict]
     if offset_ok:  # the date, the hour and the offset are readable
         start = attempt(local_hour_start, day, int(hour_match.group(1)), offset, ctx.tz)
     if start is not None and start > ctx.now:
-        reasons.append(f"{record['date']} {record['hour']} lies in the future")
+        reasons.append(_("%(date)s %(hour)s to przyszłość", date=record["date"], hour=record["hour"]))
     if reasons:
         raise ValueError("; ".join(reasons))
     figures = {"served": served, "walked_away": None, "average_wait_minutes": wait, "average_service_minutes": service}
@@ -264,7 +282,7 @@ def _date(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"date must be YYYY-MM-DD, got {raw!r}") from None
+        raise ValueError(_("date musi mieć postać RRRR-MM-DD, jest %(raw)r", raw=raw)) from None
 
 
 def read_hourly(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
@@ -282,7 +300,7 @@ def read_hourly(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
             problems.append(Problem(line, str(exc)))
             continue
         if key in first_line:
-            problems.append(Problem(line, f"the same counter and hour as line {first_line[key]}"))
+            problems.append(Problem(line, _("to samo stanowisko i godzina co w wierszu %(line)d", line=first_line[key])))
             continue
         first_line[key] = line
         hours[key] = figures
@@ -293,7 +311,7 @@ def _checked(result: ServedFile, problems: list[Problem]) -> ServedFile:
     if problems:
         raise ImportFileError(problems)
     if not result.lines:
-        raise ImportFileError([Problem(1, "the file has a header but no data lines")])
+        raise ImportFileError([Problem(1, _("plik ma nagłówek, ale nie ma wierszy z danymi"))])
     return result
 
 
@@ -321,7 +339,7 @@ def _visit_line(record: dict[str, str], ctx: ImportContext) -> tuple[int, dateti
     reasons: list[str] = []
     moments: dict[str, datetime | None] = {}
     if not record["visit_id"] or len(record["visit_id"]) > MAX_VISIT_ID_LENGTH:
-        reasons.append(f"visit_id must be 1 to {MAX_VISIT_ID_LENGTH} characters")
+        reasons.append(_("visit_id musi mieć od 1 do %(max)d znaków", max=MAX_VISIT_ID_LENGTH))
     counter = None
     try:
         counter = ctx.counter_id(record["service_point"])
@@ -336,17 +354,18 @@ def _visit_line(record: dict[str, str], ctx: ImportContext) -> tuple[int, dateti
     entered, called, ended = moments["entered_at"], moments["called_at"], moments["ended_at"]
     outcome = record["outcome"].lower()
     if not record["entered_at"]:
-        reasons.append("entered_at is missing (when the ticket was taken)")
+        reasons.append(_("brak entered_at (kiedy pobrano bilet)"))
     if outcome not in SERVED_OUTCOMES | NOT_SERVED_OUTCOMES:
-        reasons.append(f"outcome must be empty, served, transferred, no_show or walked_away, got {record['outcome']!r}")
+        reasons.append(_("outcome musi być puste albo mieć wartość served, transferred, no_show lub walked_away, jest "
+                         "%(raw)r", raw=record["outcome"]))
     elif not record["called_at"] and outcome in SERVED_OUTCOMES - {""}:
-        reasons.append(f"outcome {outcome} but the visit was never called (called_at is empty)")
+        reasons.append(_("outcome %(outcome)s, ale wizyta nie została wywołana (puste called_at)", outcome=outcome))
     if record["ended_at"] and not record["called_at"]:
-        reasons.append("ended_at without called_at")
+        reasons.append(_("ended_at bez called_at"))
     if entered and called and called < entered:
-        reasons.append("called_at is before entered_at")
+        reasons.append(_("called_at jest wcześniej niż entered_at"))
     if called and ended and ended < called:
-        reasons.append("ended_at is before called_at")
+        reasons.append(_("ended_at jest wcześniej niż called_at"))
     if reasons:
         raise ValueError("; ".join(reasons))
     return counter, entered, called, ended, called is not None and outcome in SERVED_OUTCOMES
@@ -369,7 +388,8 @@ def read_visits(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
             problems.append(Problem(line, str(exc)))
             continue
         if record["visit_id"] in seen:
-            problems.append(Problem(line, f"visit_id {record['visit_id']!r} already appears on line {seen[record['visit_id']]}"))
+            problems.append(Problem(line, _("visit_id %(id)r występuje już w wierszu %(line)d", id=record["visit_id"],
+                                            line=seen[record["visit_id"]])))
             continue
         seen[record["visit_id"]] = line
         first_entry = entered if first_entry is None else min(first_entry, entered)

@@ -7,12 +7,15 @@ file holds (importing a file twice changes nothing), writes the audit log and em
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
 import pandas as pd
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from analytics import served as calc
 from analytics.periods import Period
@@ -61,14 +64,16 @@ def import_context(mapping: bytes | IO[bytes] | None = None) -> ImportContext:
 def read_file(data: bytes | IO[bytes], file_format: str, mapping: bytes | IO[bytes] | None = None) -> ServedFile:
     """The checked file, or ``ImportFileError`` naming every bad line (also of the mapping file)."""
     if file_format not in FORMATS:
-        raise ImportFileError([Problem(0, f"unknown format {file_format!r}; use {' or '.join(FORMATS)}")])
+        raise ImportFileError([Problem(0, _("nieznany format %(format)r; dostępne: %(formats)s", format=file_format,
+                                           formats=", ".join(FORMATS)))])
     return READERS[file_format](data, import_context(mapping))
 
 
 def import_served(data: bytes | IO[bytes], file_format: str, *, mapping: bytes | IO[bytes] | None = None,
                   file_name: str = "", user_id: int | None = None) -> ImportSummary:
     """Check the whole file, then store it in one transaction (all or nothing)."""
-    checked = read_file(data, file_format, mapping)
+    with _message_language():
+        checked = read_file(data, file_format, mapping)
     summary = _summary(checked)
     batch = ServedImport(user_id=user_id, file_name=file_name[:255], format=file_format, hours=summary.hours,
                          served=summary.served, first_hour=summary.first_hour, last_hour=summary.last_hour)
@@ -81,6 +86,11 @@ def import_served(data: bytes | IO[bytes], file_format: str, *, mapping: bytes |
     db.session.commit()
     _forget_dashboards()
     return summary
+
+
+def _message_language():
+    """Problems in the page's language; English on the command line (no request to choose from)."""
+    return nullcontext() if has_request_context() else force_locale("en")
 
 
 def _summary(checked: ServedFile) -> ImportSummary:

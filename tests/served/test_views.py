@@ -47,9 +47,12 @@ def test_a_bad_upload_names_every_bad_line_and_stores_nothing(db, admin_client, 
     page = result.get_data(as_text=True)
     assert result.status_code == 400
     assert "Niczego nie zaimportowano" in page
-    assert re.search(r'<td class="num">2</td><td>served must be a whole number', page)
-    assert re.search(r"<td class=\"num\">3</td><td>unknown counter &#39;ZZ&#39;", page)
+    assert re.search(r'<td class="num">2</td><td>served musi być liczbą całkowitą klientów', page)
+    assert re.search(r"<td class=\"num\">3</td><td>nieznane stanowisko &#39;ZZ&#39;", page)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ServedHour)) == 0
+    admin_client.get("/admin/served/?lang=en")
+    english = upload(admin_client, b"date,hour,service_point,served\n2026-09-14,8,ZZ,1\n").get_data(as_text=True)
+    assert "Nothing was imported" in english and "unknown counter &#39;ZZ&#39;" in english
 
 
 def test_the_upload_page_takes_files_over_the_apps_64_kb_limit_but_not_over_its_own(app, db, admin_client, answered):
