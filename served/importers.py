@@ -404,11 +404,11 @@ def read_visits(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
         else:
             totals.setdefault((counter, _hour_of(entered)), _HourTotals()).walked_away += 1
     result = _checked(ServedFile("visits", {key: t.figures() for key, t in totals.items()}, lines), problems)
-    _fill_quiet_hours(result.hours, first_entry, last_entry, ctx)
+    fill_quiet_hours(result.hours, first_entry, last_entry, ctx)
     return result
 
 
-def _fill_quiet_hours(hours: dict[Key, dict], first: datetime, last: datetime, ctx: ImportContext) -> None:
+def fill_quiet_hours(hours: dict[Key, dict], first: datetime, last: datetime, ctx: ImportContext) -> None:
     """A visit-level export covers whole days: an opening hour of those days without a visit at a counter
     in the file served nobody (0), which is data, not a gap."""
     tz = ctx.tz

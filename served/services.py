@@ -21,7 +21,8 @@ from analytics import served as calc
 from analytics.periods import Period
 from extensions import db
 from served import queries
-from served.importers import READERS, ImportContext, ServedFile, read_mapping
+from served.fast_visits import read_visits_fast
+from served.importers import READERS, ImportContext, ServedFile, read_mapping, read_visits
 from served.models import FORMATS, ServedImport
 from survey.importers import ImportFileError, Problem
 from survey.models import AuditLog, utcnow
@@ -66,7 +67,11 @@ def read_file(data: bytes | IO[bytes], file_format: str, mapping: bytes | IO[byt
     if file_format not in FORMATS:
         raise ImportFileError([Problem(0, _("nieznany format %(format)r; dostępne: %(formats)s", format=file_format,
                                            formats=", ".join(FORMATS)))])
-    return READERS[file_format](data, import_context(mapping))
+    ctx = import_context(mapping)
+    if file_format == "visits":
+        raw = data if isinstance(data, bytes) else data.read()
+        return read_visits_fast(raw, ctx) or read_visits(raw, ctx)
+    return READERS[file_format](data, ctx)
 
 
 def import_served(data: bytes | IO[bytes], file_format: str, *, mapping: bytes | IO[bytes] | None = None,

@@ -96,3 +96,43 @@ def test_importing_visits_again_replaces_their_hours_and_the_mapping_applies(db,
     assert import_served(corrected, "visits", "--mapping", mapping).exit_code == 0
     eight = stored_hours(db)[("KM-4", utc(2026, 9, 14, 6))]
     assert (eight.served, eight.average_wait_minutes) == (1, 10)
+
+
+def test_a_clean_file_read_the_fast_way_gives_the_same_hours_as_line_by_line(app, office):
+    from served.fast_visits import read_visits_fast
+    from served.importers import read_visits
+    from served.services import import_context
+
+    visits = [HEADER.strip()]
+    for i in range(300):
+        day = 14 + i % 5
+        entered = f"2026-09-{day}T{8 + i % 7:02d}:{i % 60:02d}:00+02:00"
+        called = "" if i % 17 == 0 else f"2026-09-{day}T{9 + i % 7:02d}:{(i * 7) % 60:02d}:30+02:00"
+        ended = "" if not called or i % 5 == 0 else f"2026-09-{day}T{9 + i % 7:02d}:{(i * 7) % 60:02d}:59+02:00"
+        outcome = "no_show" if called and i % 23 == 0 else ("walked_away" if not called else "served")
+        visits.append(f"v{i},{('KM-1', 'KM-2', 'AB-1')[i % 3]},{entered},{called},{ended},{outcome}")
+    data = ("\n".join(visits) + "\n").encode()
+    ctx = import_context()
+    fast, slow = read_visits_fast(data, ctx), read_visits(data, ctx)
+    assert fast is not None and fast.lines == slow.lines == 300
+    assert fast.hours.keys() == slow.hours.keys()
+    for key, figures in slow.hours.items():
+        assert fast.hours[key] == pytest.approx(figures)
+
+
+@pytest.mark.parametrize("change", [
+    lambda text: text.replace("v7,", "v8,"),                              # a duplicate id
+    lambda text: text.replace("+02:00", "", 1),                            # no offset
+    lambda text: text.replace(",served\n", ",lost\n", 1),                  # an unknown outcome
+    lambda text: text.replace("KM-2", "ZZ-9", 1),                          # an unknown counter
+    lambda text: text.replace(",served\n", "\n", 1),                       # a short row
+    lambda text: text.replace("v3,", '"v3",'),                             # quotes: the exact reader decides
+])
+def test_anything_unusual_goes_to_the_line_by_line_reader(app, office, change):
+    from served.fast_visits import read_visits_fast
+    from served.services import import_context
+
+    text = HEADER + "".join(f"v{i},KM-{1 + i % 2},2026-09-14T08:0{i}:00+02:00,2026-09-14T08:1{i}:00+02:00,,served\n"
+                            for i in range(10))
+    assert read_visits_fast(text.encode(), import_context()) is not None
+    assert read_visits_fast(change(text).encode(), import_context()) is None
