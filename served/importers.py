@@ -21,6 +21,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import IO
 from zoneinfo import ZoneInfo
@@ -197,6 +198,7 @@ def _offset_text(offset: timedelta) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+@lru_cache(maxsize=65_536)  # every counter repeats the same hours: convert each once
 def local_hour_start(day: date, hour: int, offset: timedelta | None, tz: ZoneInfo) -> datetime:
     """The UTC start of a local clock hour; ``offset`` picks one of the two hours the October change repeats."""
     candidates: dict[timedelta, datetime] = {}
