@@ -1,17 +1,19 @@
 """A vectorised path for large, clean visit-level files (pandas instead of a Python loop per visit).
 
 It accepts a file only when every row passes checks at least as strict as ``importers.read_visits``' own
-(plain comma-separated text without quotes, exactly six fields per row, strict ISO 8601 timestamps with an
-offset, known counters, unique ids, consistent times and outcomes) and then aggregates exactly as that loop
-does. Anything else returns ``None`` and the caller reads the file with ``read_visits``, which names every
+(plain comma-separated text without quotes, exactly six fields per row, timestamps read by the same
+``datetime.fromisoformat`` with an offset, known counters, unique ids, consistent times and outcomes) and
+then aggregates exactly as that loop does. Anything else returns ``None`` and the caller reads the file with ``read_visits``, which names every
 bad line. So a clean year of visits is checked and aggregated in seconds, and a bad file still gets its
 reasons line by line.
 """
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 
 
+import numpy as np
 import pandas as pd
 
 from served.importers import (
@@ -26,7 +28,6 @@ from served.importers import (
 )
 
 CHUNK_ROWS = 100_000
-TIMESTAMP = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})$"
 
 
 class _Unclean(Exception):
@@ -48,46 +49,57 @@ def _plain_shape(data: bytes) -> list[str] | None:
     return header
 
 
-def _moments(column: pd.Series, now: pd.Timestamp, required: bool) -> pd.Series:
-    present = column != ""
-    if (required and not present.all()) or not column[present].str.match(TIMESTAMP).all():
+def _epochs(values: list[str], required: bool, latest: float) -> np.ndarray:
+    """Seconds since the epoch (NaN where empty), parsed by ``datetime.fromisoformat`` like the exact reader."""
+    out = np.full(len(values), np.nan)
+    for index, value in enumerate(values):
+        if not value:
+            if required:
+                raise _Unclean
+            continue
+        moment = datetime.fromisoformat(value)  # ValueError: the exact reader names the line
+        if moment.tzinfo is None:
+            raise _Unclean
+        out[index] = moment.timestamp()
+    if (out > latest).any():
         raise _Unclean
-    moments = pd.to_datetime(column.where(present), format="ISO8601", utc=True)
-    if moments[present].isna().any() or (moments[present] > now + FUTURE_TOLERANCE).any():
-        raise _Unclean
-    return moments
+    return out
 
 
-def _chunk_totals(chunk: pd.DataFrame, ctx: ImportContext, seen: set[str], now: pd.Timestamp) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
-    chunk = chunk.apply(lambda c: c.str.strip())
-    ids = chunk["visit_id"]
-    if ((ids == "") | (ids.str.len() > MAX_VISIT_ID_LENGTH)).any() or ids.duplicated().any() or not seen.isdisjoint(ids):
+def _stripped(chunk: pd.DataFrame, column: str) -> list[str]:
+    return [value.strip() for value in chunk[column].tolist()]
+
+
+def _chunk_totals(chunk: pd.DataFrame, ctx: ImportContext, seen: set[str], latest: float) -> tuple[pd.DataFrame, float, float]:
+    ids = _stripped(chunk, "visit_id")
+    if any(not i or len(i) > MAX_VISIT_ID_LENGTH for i in ids) or len(set(ids)) != len(ids) or not seen.isdisjoint(ids):
         raise _Unclean
     seen.update(ids)
-    codes = chunk["service_point"].map(lambda name: ctx.mapping.get(name, name))
-    counters = codes.map(ctx.counters)
-    if counters.isna().any():
+    counters = [ctx.counters.get(ctx.mapping.get(name, name)) for name in _stripped(chunk, "service_point")]
+    if None in counters:
         raise _Unclean
-    entered = _moments(chunk["entered_at"], now, required=True)
-    called = _moments(chunk["called_at"], now, required=False)
-    ended = _moments(chunk["ended_at"], now, required=False)
-    outcome = chunk["outcome"].str.lower()
-    never_called = called.isna()
-    if (~outcome.isin(SERVED_OUTCOMES | NOT_SERVED_OUTCOMES)).any() \
-            or (never_called & outcome.isin(SERVED_OUTCOMES - {""})).any() \
-            or (ended.notna() & never_called).any() or (called < entered).any() or (ended < called).any():
+    entered = _epochs(_stripped(chunk, "entered_at"), True, latest)
+    called = _epochs(_stripped(chunk, "called_at"), False, latest)
+    ended = _epochs(_stripped(chunk, "ended_at"), False, latest)
+    outcome = np.array([o.lower() for o in _stripped(chunk, "outcome")], dtype=object)
+    never_called, has_end = np.isnan(called), ~np.isnan(ended)
+    served_outcome = np.isin(outcome, list(SERVED_OUTCOMES))
+    if (~np.isin(outcome, list(SERVED_OUTCOMES | NOT_SERVED_OUTCOMES))).any() \
+            or (never_called & np.isin(outcome, list(SERVED_OUTCOMES - {""}))).any() \
+            or (has_end & never_called).any() or (called < entered).any() or (ended < called).any():
         raise _Unclean
-    served = ~never_called & outcome.isin(SERVED_OUTCOMES)
+    served = ~never_called & served_outcome
+    moment = np.where(served, called, entered)
     frame = pd.DataFrame({
-        "counter": counters.astype("int64"),
-        "hour": called.where(served, entered).dt.floor("h"),
-        "served": served.astype("int64"),
-        "walked_away": (~served).astype("int64"),
-        "wait_sum": ((called - entered).dt.total_seconds() / 60).where(served, 0.0),
-        "service_sum": ((ended - called).dt.total_seconds() / 60).where(served & ended.notna(), 0.0),
-        "service_n": (served & ended.notna()).astype("int64"),
+        "counter": np.array(counters, dtype=np.int64),
+        "hour": (np.floor(moment / 3600) * 3600).astype(np.int64),
+        "served": served.astype(np.int64),
+        "walked_away": (~served).astype(np.int64),
+        "wait_sum": np.where(served, (called - entered) / 60, 0.0),
+        "service_sum": np.where(served & has_end, (ended - called) / 60, 0.0),
+        "service_n": (served & has_end).astype(np.int64),
     })
-    return frame.groupby(["counter", "hour"]).sum(), entered.min(), entered.max()
+    return frame.groupby(["counter", "hour"]).sum(), float(entered.min()), float(entered.max())
 
 
 def read_visits_fast(data: bytes, ctx: ImportContext) -> ServedFile | None:
@@ -95,7 +107,7 @@ def read_visits_fast(data: bytes, ctx: ImportContext) -> ServedFile | None:
     names = _plain_shape(data)
     if names is None:
         return None
-    now = pd.Timestamp(ctx.now)
+    latest = (ctx.now + FUTURE_TOLERANCE).timestamp()
     seen: set[str] = set()
     parts, firsts, lasts, lines = [], [], [], 0
     try:
@@ -103,7 +115,7 @@ def read_visits_fast(data: bytes, ctx: ImportContext) -> ServedFile | None:
                              chunksize=CHUNK_ROWS, names=names, header=0)
         for chunk in chunks:
             lines += len(chunk)
-            totals, first, last = _chunk_totals(chunk, ctx, seen, now)
+            totals, first, last = _chunk_totals(chunk, ctx, seen, latest)
             parts.append(totals)
             firsts.append(first)
             lasts.append(last)
@@ -112,18 +124,24 @@ def read_visits_fast(data: bytes, ctx: ImportContext) -> ServedFile | None:
     if not lines or data.count(b",") != (len(VISIT_COLUMNS) - 1) * (lines + 1):
         return None  # a row with fewer fields than the header (pandas fills them with '')
     totals = pd.concat(parts).groupby(level=[0, 1]).sum()
-    hours = {(int(counter), hour.to_pydatetime()): _figures(row) for (counter, hour), row in totals.iterrows()}
-    fill_quiet_hours(hours, min(firsts).to_pydatetime(), max(lasts).to_pydatetime(), ctx)
+    hours = _hours(totals)
+    fill_quiet_hours(hours, _utc(min(firsts)), _utc(max(lasts)), ctx)
     return ServedFile("visits", hours, lines)
 
 
-def _figures(row: pd.Series) -> dict:
-    served, service_n = int(row["served"]), int(row["service_n"])
-    return {
-        "served": served,
-        "walked_away": int(row["walked_away"]),
-        "average_wait_minutes": float(row["wait_sum"]) / served if served else None,
-        "average_service_minutes": float(row["service_sum"]) / service_n if service_n else None,
-    }
+def _utc(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, timezone.utc)
 
 
+def _hours(totals: pd.DataFrame) -> dict:
+    counters, hours = totals.index.get_level_values(0).tolist(), totals.index.get_level_values(1).tolist()
+    columns = [totals[c].tolist() for c in ("served", "walked_away", "wait_sum", "service_sum", "service_n")]
+    result = {}
+    for counter, hour, served, walked, wait_sum, service_sum, service_n in zip(counters, hours, *columns):
+        result[(counter, _utc(hour))] = {
+            "served": served,
+            "walked_away": walked,
+            "average_wait_minutes": wait_sum / served if served else None,
+            "average_service_minutes": service_sum / service_n if service_n else None,
+        }
+    return result
