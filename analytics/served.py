@@ -8,7 +8,8 @@ Definitions (the contract of the ``served`` keys in the indicators JSON):
   have queue data (an hour without queue data says nothing about how many were served);
 - ``coverage``: the share of the period's opening counter-hours that have queue data.
 
-Missing data is ``None`` (JSON ``null``), never 0. Opening hours come from a short text such as
+Missing data is ``None`` (JSON ``null``), never 0: without any queue data in a group all four are ``None``
+(its ``covered_hours`` is 0 and ``opening_hours`` says how many there were). Opening hours come from a short text such as
 ``"Mon 08:00-17:00; Tue-Fri 07:30-15:30"``; Polish public holidays are closed days.
 """
 from __future__ import annotations
@@ -141,7 +142,7 @@ def served_summary(hours: pd.DataFrame, slots: pd.DatetimeIndex, counters: int) 
     """
     if hours.empty:
         return {"served": None, "walked_away": None, "average_wait_minutes": None, "response_rate": None,
-                "coverage": 0.0 if len(slots) and counters else None, "responses_in_queue_hours": 0,
+                "coverage": None, "responses_in_queue_hours": 0,
                 "covered_hours": 0, "opening_hours": len(slots) * counters}
     served = int(hours["served"].sum())
     timed = hours[hours["average_wait_minutes"].notna() & (hours["served"] > 0)]

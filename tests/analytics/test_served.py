@@ -72,7 +72,8 @@ def test_served_summary_weights_waits_and_counts_responses_only_in_hours_with_da
 def test_missing_data_is_none_never_zero():
     slots = pd.DatetimeIndex([ts("2026-09-14T06:00")])
     empty = served_summary(frame([]), slots, counters=3)
-    assert (empty["served"], empty["average_wait_minutes"], empty["response_rate"], empty["coverage"]) == (None, None, None, 0.0)
+    assert (empty["served"], empty["average_wait_minutes"], empty["response_rate"], empty["coverage"]) == (None, None, None, None)
+    assert (empty["covered_hours"], empty["opening_hours"]) == (0, 3)
     assert served_summary(frame([]), pd.DatetimeIndex([]), counters=3)["coverage"] is None
     nobody = served_summary(frame([(ts("2026-09-14T06:00"), 0, 0, None, 0)]), slots, counters=1)
     assert (nobody["served"], nobody["response_rate"], nobody["average_wait_minutes"], nobody["coverage"]) == (0, None, None, 1.0)

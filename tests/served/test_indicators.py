@@ -58,8 +58,9 @@ def test_departments_and_counters_get_their_own_figures_and_null_where_data_is_m
     assert (km["served"], km["response_rate"], km["coverage"]) == (100, approx(0.04), approx(3 / 36))
     ab = departments["AB"]  # one hour with data, nobody served: no rate, no wait, but coverage
     assert (ab["served"], ab["response_rate"], ab["average_wait_minutes"], ab["coverage"]) == (0, None, None, approx(1 / 18))
-    gk = departments["GK"]  # no queue data: null, never 0; coverage says there is none
-    assert (gk["served"], gk["response_rate"], gk["average_wait_minutes"], gk["coverage"]) == (None, None, None, 0.0)
+    gk = departments["GK"]  # no queue data: null, never 0; its parts say there were 18 opening hours
+    assert (gk["served"], gk["response_rate"], gk["average_wait_minutes"], gk["coverage"]) == (None, None, None, None)
+    assert (gk["queue"]["covered_hours"], gk["queue"]["opening_hours"]) == (0, 18)
     assert counters["KM-1"]["response_rate"] == approx(3 / 80)
     assert counters["KM-1"]["average_wait_minutes"] == approx(6.25)
     assert counters["KM-1"]["coverage"] == approx(2 / 9)
@@ -81,7 +82,7 @@ def test_a_department_scope_and_periods_without_queue_data_or_opening_hours(queu
     assert (km["served"], km["response_rate"], km["coverage"]) == (100, approx(0.04), approx(3 / 36))
     assert [p["code"] for p in km["by_service_point"]] == ["KM-1", "KM-2", "KM-3", "KM-4"]
     august = compute_indicators("2026-08")
-    assert (august["served"], august["average_wait_minutes"], august["response_rate"], august["coverage"]) == (None, None, None, 0.0)
+    assert (august["served"], august["average_wait_minutes"], august["response_rate"], august["coverage"]) == (None, None, None, None)
     sunday = compute_indicators("2026-09-13..2026-09-13")
     assert (sunday["served"], sunday["coverage"]) == (None, None)
 
