@@ -18,7 +18,6 @@ from flask import render_template
 from weasyprint import HTML
 
 from analytics import charts
-from analytics.served import WAIT_BAND_LABELS_PL as WAIT_BANDS_PL
 from analytics.report import (
     CHANNEL_PL,
     DEFAULT_MIN_SAMPLE,
@@ -106,7 +105,6 @@ def render_html(report: ManagementReport, svgs: dict[str, str]) -> str:
         pct=pct, decimal=decimal, integer=integer, signed=signed, points=points, interval=interval,
         p_value_text=p_value_text, first_of_kind=first_of_kind, labelled_counts=labelled_counts,
         channel_names=CHANNEL_PL, top_comments=TOP_COMMENTS_PER_DEPARTMENT, default_min_sample=DEFAULT_MIN_SAMPLE,
-        wait_band_labels=WAIT_BANDS_PL,
     )
 
 

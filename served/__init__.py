@@ -9,7 +9,7 @@ import os
 
 from flask import Flask
 
-from analytics.served import DEFAULT_LOW_RESPONSE_RATE, DEFAULT_OPENING_HOURS, parse_opening_hours
+from analytics.served import DEFAULT_LOW_RESPONSE_RATE, DEFAULT_OPENING_HOURS, WAIT_BAND_LABELS_PL, parse_opening_hours
 
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
@@ -30,5 +30,6 @@ def init_app(app: Flask) -> None:
     for key, value in _settings().items():
         app.config.setdefault(key, value)
     parse_opening_hours(app.config["OPINIA_OPENING_HOURS"])  # a wrong setting stops the start, with its reason
+    app.jinja_env.globals["served_wait_band_labels"] = WAIT_BAND_LABELS_PL  # the report's CAF 6.2 chapter
     app.cli.add_command(import_served_command)
     app.register_blueprint(bp)
