@@ -1,6 +1,6 @@
 """A vectorised path for large, clean visit-level files (pandas instead of a Python loop per visit).
 
-It accepts a file only when every row passes checks at least as strict as ``importers.read_visits``' own
+It accepts a file only when every row passes checks at least as strict as ``visits.read_visits``' own
 (plain comma-separated text without quotes, exactly six fields per row, timestamps read by the same
 ``datetime.fromisoformat`` with an offset, known counters, unique ids, consistent times and outcomes) and
 then aggregates exactly as that loop does. Anything else returns ``None`` and the caller reads the file with ``read_visits``, which names every
@@ -24,8 +24,8 @@ from served.importers import (
     VISIT_COLUMNS,
     ImportContext,
     ServedFile,
-    fill_quiet_hours,
 )
+from served.visits import fill_quiet_hours
 
 CHUNK_ROWS = 100_000
 

@@ -6,8 +6,8 @@ Messages are in the language of the page that asked (``served.services`` picks E
   in local office time; ``utc_offset`` (``+02:00`` / ``+01:00``) tells the two 02:00 hours of the October
   change apart and is required only there; an hour the March change skips is an error.
 - ``visits``: ``visit_id,service_point,entered_at,called_at,ended_at,outcome`` (ISO 8601 with offsets), as
-  visit-level exports provide it; a served visit counts in the hour it was called, a visit never called (or
-  called and gone: ``no_show``) counts as walked away in the hour the ticket was taken.
+  visit-level exports provide it; read by ``served.visits`` (and ``served.fast_visits`` for large clean files)
+  with the shared pieces of this module.
 
 Counters are matched by code; a mapping file ``queue_name,service_point`` translates the queue system's own
 desk names. Every bad line is collected with its number and reason (``ImportFileError``); a file with any
@@ -26,10 +26,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import IO
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from flask_babel import gettext as _
 
-from analytics.served import OpeningHours, opening_slots
+from analytics.served import OpeningHours
 from survey.importers import ImportFileError, Problem
 
 HOURLY_REQUIRED = ("date", "hour", "service_point", "served")
@@ -98,7 +97,7 @@ def csv_rows(data: bytes | IO[bytes]) -> Iterator[tuple[int, list[str]]]:
         start = reader.line_num + 1
 
 
-def _header(rows: Iterator[tuple[int, list[str]]], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[str]:
+def header(rows: Iterator[tuple[int, list[str]]], required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[str]:
     first = next(rows, None)
     expected = ",".join(required) + "".join(f"[,{name}]" for name in optional)
     if first is None:
@@ -117,7 +116,7 @@ def _header(rows: Iterator[tuple[int, list[str]]], required: tuple[str, ...], op
     return names
 
 
-def _record(fields: list[str], names: list[str]) -> dict[str, str]:
+def record_of(fields: list[str], names: list[str]) -> dict[str, str]:
     if any(_UNDECODABLE.search(f) for f in fields):
         raise ValueError(_("to nie jest poprawny tekst UTF-8 (zapisz plik w kodowaniu UTF-8)"))
     if len(fields) != len(names):
@@ -130,14 +129,14 @@ def read_mapping(data: bytes | IO[bytes], counters: dict[str, int]) -> dict[str,
     """The mapping file ``queue_name,service_point``: the queue system's desk names to counter codes."""
     rows = csv_rows(data)
     try:
-        names = _header(rows, MAPPING_COLUMNS)
+        names = header(rows, MAPPING_COLUMNS)
     except ImportFileError as exc:
         raise ImportFileError([_mapping_problem(p.line, p.message) for p in exc.problems]) from None
     mapping: dict[str, str] = {}
     problems: list[Problem] = []
     for line, fields in rows:
         try:
-            record = _record(fields, names)
+            record = record_of(fields, names)
         except ValueError as exc:
             problems.append(_mapping_problem(line, str(exc)))
             continue
@@ -225,7 +224,7 @@ def local_hour_start(day: date, hour: int, offset: timedelta | None, tz: ZoneInf
     return next(iter(candidates.values()))
 
 
-def _timestamp(raw: str, column: str, now: datetime) -> datetime | None:
+def timestamp(raw: str, column: str, now: datetime) -> datetime | None:
     if not raw:
         return None
     try:
@@ -242,7 +241,7 @@ def _timestamp(raw: str, column: str, now: datetime) -> datetime | None:
     return moment
 
 
-def _hour_of(moment: datetime) -> datetime:
+def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
@@ -289,7 +288,7 @@ def _date(raw: str) -> date:
 
 def read_hourly(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
     rows = csv_rows(data)
-    names = _header(rows, HOURLY_REQUIRED, HOURLY_OPTIONAL)
+    names = header(rows, HOURLY_REQUIRED, HOURLY_OPTIONAL)
     hours: dict[Key, dict] = {}
     first_line: dict[Key, int] = {}
     problems: list[Problem] = []
@@ -297,7 +296,7 @@ def read_hourly(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
     for line, fields in rows:
         lines += 1
         try:
-            key, figures = _hourly_line(_record(fields, names), ctx)
+            key, figures = _hourly_line(record_of(fields, names), ctx)
         except ValueError as exc:
             problems.append(Problem(line, str(exc)))
             continue
@@ -306,122 +305,12 @@ def read_hourly(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
             continue
         first_line[key] = line
         hours[key] = figures
-    return _checked(ServedFile("hourly", hours, lines), problems)
+    return checked(ServedFile("hourly", hours, lines), problems)
 
 
-def _checked(result: ServedFile, problems: list[Problem]) -> ServedFile:
+def checked(result: ServedFile, problems: list[Problem]) -> ServedFile:
     if problems:
         raise ImportFileError(problems)
     if not result.lines:
         raise ImportFileError([Problem(1, _("plik ma nagłówek, ale nie ma wierszy z danymi"))])
     return result
-
-
-# ---- the visits format -----------------------------------------------------------------------------------
-
-@dataclass
-class _HourTotals:
-    served: int = 0
-    walked_away: int = 0
-    wait_sum: float = 0.0
-    service_sum: float = 0.0
-    service_n: int = 0
-
-    def figures(self) -> dict:
-        return {
-            "served": self.served,
-            "walked_away": self.walked_away,
-            "average_wait_minutes": self.wait_sum / self.served if self.served else None,
-            "average_service_minutes": self.service_sum / self.service_n if self.service_n else None,
-        }
-
-
-def _visit_line(record: dict[str, str], ctx: ImportContext) -> tuple[int, datetime, datetime | None, datetime | None, bool]:
-    """``(counter, entered, called, ended, served)`` of one visit, or ``ValueError`` with every reason."""
-    reasons: list[str] = []
-    moments: dict[str, datetime | None] = {}
-    if not record["visit_id"] or len(record["visit_id"]) > MAX_VISIT_ID_LENGTH:
-        reasons.append(_("visit_id musi mieć od 1 do %(max)d znaków", max=MAX_VISIT_ID_LENGTH))
-    counter = None
-    try:
-        counter = ctx.counter_id(record["service_point"])
-    except ValueError as exc:
-        reasons.append(str(exc))
-    for column in ("entered_at", "called_at", "ended_at"):
-        try:
-            moments[column] = _timestamp(record[column], column, ctx.now)
-        except ValueError as exc:
-            reasons.append(str(exc))
-            moments[column] = None
-    entered, called, ended = moments["entered_at"], moments["called_at"], moments["ended_at"]
-    outcome = record["outcome"].lower()
-    if not record["entered_at"]:
-        reasons.append(_("brak entered_at (kiedy pobrano bilet)"))
-    if outcome not in SERVED_OUTCOMES | NOT_SERVED_OUTCOMES:
-        reasons.append(_("outcome musi być puste albo mieć wartość served, transferred, no_show lub walked_away, jest "
-                         "%(raw)r", raw=record["outcome"]))
-    elif not record["called_at"] and outcome in SERVED_OUTCOMES - {""}:
-        reasons.append(_("outcome %(outcome)s, ale wizyta nie została wywołana (puste called_at)", outcome=outcome))
-    if record["ended_at"] and not record["called_at"]:
-        reasons.append(_("ended_at bez called_at"))
-    if entered and called and called < entered:
-        reasons.append(_("called_at jest wcześniej niż entered_at"))
-    if called and ended and ended < called:
-        reasons.append(_("ended_at jest wcześniej niż called_at"))
-    if reasons:
-        raise ValueError("; ".join(reasons))
-    return counter, entered, called, ended, called is not None and outcome in SERVED_OUTCOMES
-
-
-def read_visits(data: bytes | IO[bytes], ctx: ImportContext) -> ServedFile:
-    rows = csv_rows(data)
-    names = _header(rows, VISIT_COLUMNS)
-    totals: dict[Key, _HourTotals] = {}
-    seen: dict[str, int] = {}
-    problems: list[Problem] = []
-    first_entry = last_entry = None
-    lines = 0
-    for line, fields in rows:
-        lines += 1
-        try:
-            record = _record(fields, names)
-            counter, entered, called, ended, served = _visit_line(record, ctx)
-        except ValueError as exc:
-            problems.append(Problem(line, str(exc)))
-            continue
-        if record["visit_id"] in seen:
-            problems.append(Problem(line, _("visit_id %(id)r występuje już w wierszu %(line)d", id=record["visit_id"],
-                                            line=seen[record["visit_id"]])))
-            continue
-        seen[record["visit_id"]] = line
-        first_entry = entered if first_entry is None else min(first_entry, entered)
-        last_entry = entered if last_entry is None else max(last_entry, entered)
-        if served:
-            hour = totals.setdefault((counter, _hour_of(called)), _HourTotals())
-            hour.served += 1
-            hour.wait_sum += (called - entered).total_seconds() / 60
-            if ended is not None:
-                hour.service_sum += (ended - called).total_seconds() / 60
-                hour.service_n += 1
-        else:
-            totals.setdefault((counter, _hour_of(entered)), _HourTotals()).walked_away += 1
-    result = _checked(ServedFile("visits", {key: t.figures() for key, t in totals.items()}, lines), problems)
-    fill_quiet_hours(result.hours, first_entry, last_entry, ctx)
-    return result
-
-
-def fill_quiet_hours(hours: dict[Key, dict], first: datetime, last: datetime, ctx: ImportContext) -> None:
-    """A visit-level export covers whole days: an opening hour of those days without a visit at a counter
-    in the file served nobody (0), which is data, not a gap."""
-    tz = ctx.tz
-    start = datetime.combine(first.astimezone(tz).date(), datetime.min.time(), tzinfo=tz)
-    end = datetime.combine(last.astimezone(tz).date() + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    slots = opening_slots(pd.Timestamp(start), pd.Timestamp(end), ctx.tz_name, ctx.opening)
-    counters = {counter for counter, _hour in hours}
-    for slot in slots.to_pydatetime():
-        for counter in counters:
-            hours.setdefault((counter, slot), {"served": 0, "walked_away": 0, "average_wait_minutes": None,
-                                               "average_service_minutes": None})
-
-
-READERS = {"hourly": read_hourly, "visits": read_visits}

@@ -22,7 +22,8 @@ from analytics.periods import Period
 from extensions import db
 from served import queries
 from served.fast_visits import read_visits_fast
-from served.importers import READERS, ImportContext, ServedFile, read_mapping, read_visits
+from served.importers import ImportContext, ServedFile, read_hourly, read_mapping
+from served.visits import read_visits
 from served.models import FORMATS, ServedImport
 from survey.importers import ImportFileError, Problem
 from survey.models import AuditLog, utcnow
@@ -71,7 +72,7 @@ def read_file(data: bytes | IO[bytes], file_format: str, mapping: bytes | IO[byt
     if file_format == "visits":
         raw = data if isinstance(data, bytes) else data.read()
         return read_visits_fast(raw, ctx) or read_visits(raw, ctx)
-    return READERS[file_format](data, ctx)
+    return read_hourly(data, ctx)
 
 
 def import_served(data: bytes | IO[bytes], file_format: str, *, mapping: bytes | IO[bytes] | None = None,

@@ -100,7 +100,7 @@ def test_importing_visits_again_replaces_their_hours_and_the_mapping_applies(db,
 
 def test_a_clean_file_read_the_fast_way_gives_the_same_hours_as_line_by_line(app, office):
     from served.fast_visits import read_visits_fast
-    from served.importers import read_visits
+    from served.visits import read_visits
     from served.services import import_context
 
     visits = [HEADER.strip()]
