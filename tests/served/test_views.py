@@ -117,3 +117,15 @@ def test_an_import_empties_the_dashboards_cache(app, quality_manager_client, ans
     after = quality_manager_client.get(url).get_data(as_text=True)
     assert "Brak danych z systemu kolejkowego" not in after and 'data-tile="served"' in after
     assert ">520<" in after.replace("\u00a0", " ")
+
+
+def test_the_office_and_counter_pages_show_their_queue_figures(quality_manager_client, answered):
+    assert upload(quality_manager_client, HOURLY.encode()).status_code == 303
+    office = quality_manager_client.get(f"/dashboard/?period={PERIOD}").get_data(as_text=True)
+    table = office[office.index('id="table-served"'):]
+    table = re.sub(r"\s+", " ", table[:table.index("</table>")].replace("\u00a0", " "))
+    assert "Wydział Komunikacji" in table and "Wydział Architektury i Budownictwa" in table
+    assert ">520 <" in table and "3,3%" in table  # KM served 520; AB: 1 response of 30 served
+    counter = quality_manager_client.get(f"/dashboard/service-point/KM-2?period={PERIOD}").get_data(as_text=True)
+    assert 'data-tile="response_rate"' in counter and "10,0%" in counter  # 2 of 20
+    assert 'data-warning="low-response-rate"' not in counter
