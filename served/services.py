@@ -27,6 +27,7 @@ from served.visits import read_visits
 from served.models import FORMATS, ServedImport
 from survey.importers import ImportFileError, Problem
 from survey.models import AuditLog, utcnow
+from survey.text_safety import clean_text
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def import_served(data: bytes | IO[bytes], file_format: str, *, mapping: bytes |
     with _message_language():
         checked = read_file(data, file_format, mapping)
     summary = _summary(checked)
-    batch = ServedImport(user_id=user_id, file_name=file_name[:255], format=file_format, hours=summary.hours,
+    file_name = clean_text(file_name)[:255]  # shown on the page and in the audit log
+    batch = ServedImport(user_id=user_id, file_name=file_name, format=file_format, hours=summary.hours,
                          served=summary.served, first_hour=summary.first_hour, last_hour=summary.last_hour)
     db.session.add(batch)
     db.session.flush()

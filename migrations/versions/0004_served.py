@@ -1,7 +1,7 @@
 """served customers per counter and hour from the queue system (CAF 6.2)
 
 Revision ID: 0004_served
-Revises: 0003
+Revises: 0004_signals
 Create Date: 2026-11-26 13:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_served'
-down_revision = '0003'
+down_revision = '0004_signals'
 branch_labels = None
 depends_on = None
 

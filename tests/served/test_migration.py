@@ -20,6 +20,6 @@ def test_upgrade_and_downgrade(tmp_path):
             assert columns == {c.name for c in model.__table__.columns}
         assert inspector.get_pk_constraint("served_hours")["constrained_columns"] == ["service_point_id", "hour"]
         assert {i["name"] for i in inspector.get_indexes("served_hours")} == {"ix_served_hours_hour", "ix_served_hours_import_id"}
-        downgrade(revision="0003")
+        downgrade(revision="0004_signals")
         assert "served_hours" not in sa.inspect(db.engine).get_table_names()
         db.engine.dispose()
