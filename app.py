@@ -121,6 +121,10 @@ def register_blueprints(app: Flask) -> None:
 
     register_signals(app)
 
+    import served
+
+    served.init_app(app)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")

@@ -94,6 +94,10 @@ def seed_demo_command(responses: int) -> None:
         added = seed_demo(responses, current_app.config["OPINIA_TIMEZONE"], progress=bar.update)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
     click.echo(f"Added {added} demo responses; {total} responses stored.")
+    from served.demo import seed_served_demo
+
+    hours = seed_served_demo(current_app.config["OPINIA_TIMEZONE"])
+    click.echo(f"Demo queue-system data: {hours} counter-hours of served customers.")
 
 
 @click.command("create-user")
