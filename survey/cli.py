@@ -24,7 +24,8 @@ def register_commands(app) -> None:
 
 
 # Commands that work on a database without Opinia's tables (they create them).
-SCHEMA_FREE_COMMANDS = frozenset({"init-db"})
+# `db` is Flask-Migrate's group (heads, upgrade ...): it works on an empty database by design.
+SCHEMA_FREE_COMMANDS = frozenset({"init-db", "db", "routes", "shell"})
 
 
 def missing_schema_problem() -> str | None:
