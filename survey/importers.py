@@ -15,6 +15,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from comments.redaction import redact_answers
+from comments.services import record_redactions
 from extensions import db
 from survey.models import Answer, AuditLog, Question, Response, ServicePoint, Survey, SurveyVersion, utcnow
 
@@ -234,7 +236,10 @@ def import_responses(data: bytes, survey_code: str, *, source_name: str = "") ->
             channel="paper",
             external_id=EXTERNAL_ID_PREFIX + paper.response_id,
         )
-        for code, (_line, value) in paper.answers.items():
+        values, removed = redact_answers({code: value for code, (_line, value) in paper.answers.items()},
+                                         [code for code, q in ctx.questions.items() if q.kind == "text"])
+        record_redactions(removed, paper.service_point.id, "paper")
+        for code, value in values.items():
             question_id = ctx.questions[code].id
             if isinstance(value, int):
                 response.answers.append(Answer(question_id=question_id, value_int=value))
