@@ -117,6 +117,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from comments.views import bp as comments_bp
+
+    app.register_blueprint(comments_bp)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -177,3 +181,8 @@ def register_commands(app: Flask) -> None:
     from report.cli import register_commands as register_report_commands
 
     register_report_commands(app)
+
+    from comments.cli import COMMANDS as comment_commands
+
+    for command in comment_commands:
+        app.cli.add_command(command)

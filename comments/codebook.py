@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app
+from flask_babel import gettext as _
 
 from analytics.lemmas import lemmatizer
 from analytics.themes import Codebook, ThemeSpec, suggest_topics
@@ -62,9 +63,10 @@ def parse_words(text: str) -> list[str]:
     """Words and phrases separated by commas or new lines; ``!`` marks a word that a negation cancels."""
     words = [w.strip() for w in re.split(r"[,\n]", text) if w.strip()]
     if not words:
-        raise CodebookError("Podaj co najmniej jedno słowo tematu.")
+        raise CodebookError(_("Podaj co najmniej jedno słowo tematu."))
     if len(words) > MAX_WORDS or any(len(w) > MAX_WORD_LENGTH for w in words):
-        raise CodebookError(f"Temat może mieć najwyżej {MAX_WORDS} słów, każde do {MAX_WORD_LENGTH} znaków.")
+        raise CodebookError(_("Temat może mieć najwyżej %(words)d słów, każde do %(chars)d znaków.", words=MAX_WORDS,
+                               chars=MAX_WORD_LENGTH))
     return list(dict.fromkeys(words))
 
 
@@ -86,9 +88,9 @@ def _empty_dashboards() -> None:
 def save_theme(change: ThemeChange, user: User | None) -> Theme:
     """Create or change a theme (one transaction with its audit entry); dashboards are recomputed."""
     if not CODE.match(change.code):
-        raise CodebookError("Kod tematu: małe litery, cyfry, - i _, najwyżej 64 znaki.")
+        raise CodebookError(_("Kod tematu: małe litery, cyfry, „-” lub „_”, najwyżej 64 znaki."))
     if not change.name_pl.strip():
-        raise CodebookError("Podaj polską nazwę tematu.")
+        raise CodebookError(_("Podaj polską nazwę tematu."))
     theme = next((t for t in queries.codebook_rows() if t.code == change.code), None)
     before = None if theme is None else {"name_pl": theme.name_pl, "name_en": theme.name_en, "words": theme.words,
                                           "active": theme.active}
@@ -156,7 +158,7 @@ def open_suggestions() -> list[ThemeSuggestion]:
 def decide_suggestion(suggestion: ThemeSuggestion, accept: ThemeChange | None, user: User | None) -> None:
     """Accept (a new theme with the given name and words) or dismiss (``accept`` None) a suggestion."""
     if suggestion.status != "open":
-        raise CodebookError("Ta propozycja została już rozpatrzona.")
+        raise CodebookError(_("Ta propozycja została już rozpatrzona."))
     if accept is not None:
         save_theme(accept, user)
     suggestion.status = "accepted" if accept else "dismissed"
