@@ -36,6 +36,7 @@ TYPO_MIN_LENGTH = 7
 LOW_RATINGS = (1, 2)
 HIGH_RATINGS = (4, 5)
 MIN_GROUP = 10
+MIN_WORD_WEIGHT = 0.25  # of a suggested topic's strongest word
 
 
 @dataclass(frozen=True)
@@ -268,6 +269,8 @@ def suggest_topics(documents: Sequence[Sequence[str]], topics: int = 5, words_pe
         members = [non_empty[i] for i in range(len(non_empty)) if owner[i] == topic and weights[i, topic] > 0]
         if len(members) < min_comments:
             continue
-        top = [vocabulary[i] for i in component.argsort()[::-1][:words_per_topic] if component[i] > 0]
+        strongest = component.max()
+        top = [vocabulary[i] for i in component.argsort()[::-1][:words_per_topic]
+               if component[i] >= MIN_WORD_WEIGHT * strongest > 0]
         result.append({"words": top, "documents": members, "weight": float(component.sum())})
     return sorted(result, key=lambda t: -len(t["documents"]))
