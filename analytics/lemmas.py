@@ -20,9 +20,12 @@ _FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZ
 _ENGLISH_SUFFIXES = ("ing", "ed", "es", "s")
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case without Polish letters (and any other accents): how a phone keyboard often writes."""
     text = text.lower().translate(_FOLD)
+    if text.isascii():
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from analytics.lemmas import Lemmatizer, english_stem, fold, tokens
@@ -184,46 +185,48 @@ def theme_statistics(current: pd.DataFrame, previous: pd.DataFrame, themes: Sequ
     ``MIN_GROUP`` comments (and the theme appears among the high ones).
     """
     total, total_before = len(current), len(previous)
-    low = current[current["rating"].isin(LOW_RATINGS)] if total else current
-    high = current[current["rating"].isin(HIGH_RATINGS)] if total else current
-    groups_big_enough = len(low) >= MIN_GROUP and len(high) >= MIN_GROUP
+    codes = [theme.code for theme in themes]
+    now, before = membership(current, codes), membership(previous, codes)
+    ratings = current["rating"].to_numpy(dtype="float64") if total else np.zeros(0)
+    low, high = np.isin(ratings, LOW_RATINGS), np.isin(ratings, HIGH_RATINGS)
+    groups_big_enough = low.sum() >= MIN_GROUP and high.sum() >= MIN_GROUP
     result = []
     for theme in themes:
-        mentions = _mentioning(current, theme.code)
-        before = _mentioning(previous, theme.code)
-        share = len(mentions) / total if total else None
-        share_before = len(before) / total_before if total_before else None
+        mask = now[theme.code]
+        count, count_before = int(mask.sum()), int(before[theme.code].sum())
+        share = count / total if total else None
+        share_before = count_before / total_before if total_before else None
+        rated = ratings[mask & ~np.isnan(ratings)]
         result.append({
             "code": theme.code,
             "name": theme.name(lang),
-            "comments": len(mentions),
+            "comments": count,
             "share": share,
-            "mean_rating": _mean(mentions["rating"]) if len(mentions) else None,
-            "rated": int(mentions["rating"].notna().sum()) if len(mentions) else 0,
-            "low_high_ratio": _ratio(low, high, theme.code) if groups_big_enough else None,
-            "previous_comments": len(before),
+            "mean_rating": float(rated.mean()) if len(rated) else None,
+            "rated": len(rated),
+            "low_high_ratio": _ratio(mask, low, high) if groups_big_enough else None,
+            "previous_comments": count_before,
             "previous_share": share_before,
             "change": share - share_before if share is not None and share_before is not None else None,
-            "examples": _examples(mentions, examples),
+            "examples": _examples(current[mask], examples) if count else [],
         })
     return sorted(result, key=lambda t: (-t["comments"], t["name"]))
 
 
-def _mentioning(frame: pd.DataFrame, code: str) -> pd.DataFrame:
-    if frame.empty:
-        return frame
-    return frame[frame["themes"].map(lambda themes: code in themes)]
+def membership(frame: pd.DataFrame, codes: Sequence[str]) -> dict[str, np.ndarray]:
+    """For each theme code, which rows of ``frame`` raise it (one pass over the rows' theme sets)."""
+    masks = {code: np.zeros(len(frame), dtype=bool) for code in codes}
+    for row, themes in enumerate(frame["themes"] if len(frame) else ()):
+        for code in themes:
+            if code in masks:
+                masks[code][row] = True
+    return masks
 
 
-def _mean(ratings: pd.Series) -> float | None:
-    rated = ratings.dropna()
-    return float(rated.mean()) if len(rated) else None
-
-
-def _ratio(low: pd.DataFrame, high: pd.DataFrame, code: str) -> float | None:
-    share_low = len(_mentioning(low, code)) / len(low)
-    share_high = len(_mentioning(high, code)) / len(high)
-    return share_low / share_high if share_high else None
+def _ratio(mask: np.ndarray, low: np.ndarray, high: np.ndarray) -> float | None:
+    share_low = (mask & low).sum() / low.sum()
+    share_high = (mask & high).sum() / high.sum()
+    return float(share_low / share_high) if share_high else None
 
 
 def _examples(mentions: pd.DataFrame, count: int) -> list[dict]:

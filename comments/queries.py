@@ -6,7 +6,6 @@ from datetime import datetime
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy import orm as so
 
 from comments.models import CommentTag, RedactionCount, Theme
 from extensions import db
@@ -20,17 +19,6 @@ def _text_question_ids():
     return sa.select(Question.id).where(Question.kind == "text")
 
 
-def _rating_of_response(response_id_column):
-    """The first ``rating_5`` answer of the same response (as the dashboards' comments list shows it)."""
-    rating_answer = so.aliased(Answer)
-    return (
-        sa.select(sa.func.min(rating_answer.value_int))
-        .where(rating_answer.response_id == response_id_column,
-               rating_answer.question_id.in_(sa.select(Question.id).where(Question.kind == "rating_5")))
-        .scalar_subquery()
-    )
-
-
 def _comment_conditions(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> list:
     conditions = [Answer.question_id.in_(_text_question_ids()), Answer.value_text.is_not(None), Answer.value_text != "",
                   Response.submitted_at >= start, Response.submitted_at < end]
@@ -40,16 +28,35 @@ def _comment_conditions(start: datetime, end: datetime, service_point_ids: Seque
 
 
 def comment_frame(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
-    """Every comment of the period and scope: ``answer_id, text, rating, submitted_at, service_point_id``."""
+    """Every comment of the period and scope: ``answer_id, text, rating, submitted_at, service_point_id``.
+
+    Two range scans — the comments, and the ratings of the same responses grouped by response — joined in
+    pandas; Core rows (no ORM), timestamps parsed in one vectorised step (per-row conversion dominated at
+    10^4 comments).
+    """
     statement = (
-        sa.select(Answer.id, Answer.value_text, _rating_of_response(Answer.response_id), Response.submitted_at,
-                  Response.service_point_id)
+        sa.select(Answer.id, Answer.response_id, Answer.value_text,
+                  sa.type_coerce(Response.submitted_at, sa.String), Response.service_point_id)
         .join(Response, Response.id == Answer.response_id)
         .where(*_comment_conditions(start, end, service_point_ids))
     )
-    frame = pd.DataFrame(db.session.execute(statement).all(), columns=COMMENT_COLUMNS)
-    frame["rating"] = frame["rating"].astype("float64")
-    return frame
+    frame = pd.DataFrame(db.session.connection().execute(statement).all(),
+                         columns=["answer_id", "response_id", "text", "submitted_at", "service_point_id"])
+    ratings = _ratings_in(start, end, service_point_ids)
+    frame["rating"] = frame["response_id"].map(ratings).astype("float64")
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
+    return frame[COMMENT_COLUMNS]
+
+
+def _ratings_in(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> dict[int, int]:
+    """The first ``rating_5`` answer (the lowest, as the comments list shows) of each response in the range."""
+    conditions = [Answer.question_id.in_(sa.select(Question.id).where(Question.kind == "rating_5")),
+                  Response.submitted_at >= start, Response.submitted_at < end]
+    if service_point_ids is not None:
+        conditions.append(Response.service_point_id.in_(list(service_point_ids)))
+    statement = (sa.select(Answer.response_id, sa.func.min(Answer.value_int))
+                 .join(Response, Response.id == Answer.response_id).where(*conditions).group_by(Answer.response_id))
+    return dict(db.session.connection().execute(statement).all())
 
 
 def tags_in(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
