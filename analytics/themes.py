@@ -79,6 +79,7 @@ class Codebook:
             for word in theme.words:
                 codebook._add(theme.code, word)
         codebook._cached_keys = lru_cache(maxsize=200_000)(codebook._keys)
+        codebook._cached_starts = lru_cache(maxsize=200_000)(codebook._starts)
         codebook._cached_match = lru_cache(maxsize=100_000)(codebook._match)
         return codebook
 
@@ -129,27 +130,31 @@ class Codebook:
     def _match(self, text: str) -> frozenset[str]:
         words = tokens(text)
         folded = [fold(w) for w in words]
-        keys = [self.keys(w) if folded[i] not in CLAUSE_BREAKS else frozenset() for i, w in enumerate(words)]
         found = set()
-        for i, candidates in enumerate(keys):
-            for key in candidates:
-                for pattern in self.patterns.get(key, ()):
-                    if pattern.theme in found or not _phrase_at(pattern.keys, keys, i):
-                        continue
-                    if pattern.problem and _negated(folded, i, len(pattern.keys)):
-                        continue
-                    found.add(pattern.theme)
+        for i, word in enumerate(words):
+            if folded[i] in CLAUSE_BREAKS:
+                continue
+            for pattern in self._cached_starts(word.lower()):
+                if pattern.theme in found or not self._phrase_at(pattern.keys, words, folded, i):
+                    continue
+                if pattern.problem and _negated(folded, i, len(pattern.keys)):
+                    continue
+                found.add(pattern.theme)
         return frozenset(found)
+
+    def _starts(self, word: str) -> tuple[_Pattern, ...]:
+        """The patterns whose first word ``word`` may be (remembered per word: most words start none)."""
+        return tuple(pattern for key in self.keys(word) for pattern in self.patterns.get(key, ()))
+
+    def _phrase_at(self, phrase: tuple[str, ...], words: list[str], folded: list[str], start: int) -> bool:
+        if start + len(phrase) > len(words):
+            return False
+        return all(folded[start + offset] not in CLAUSE_BREAKS and part in self.keys(words[start + offset])
+                   for offset, part in enumerate(phrase[1:], start=1))
 
     def match(self, text: str) -> frozenset[str]:
         """The codes of the themes ``text`` raises (remembered per codebook: comments repeat)."""
         return self._cached_match(text)
-
-
-def _phrase_at(phrase: tuple[str, ...], keys: list[frozenset[str]], start: int) -> bool:
-    if start + len(phrase) > len(keys):
-        return False
-    return all(part in keys[start + offset] for offset, part in enumerate(phrase))
 
 
 def _negated(folded: list[str], start: int, length: int) -> bool:
