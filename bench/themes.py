@@ -86,11 +86,12 @@ def seed(app, comments: int) -> None:
 
 def forget_everything(app) -> None:
     """A codebook compiled afresh, and no lemma or text remembered (as after a restart, dictionary loaded)."""
-    from analytics.lemmas import lemmatizer
+    from analytics.lemmas import fold, lemmatizer
     from comments.codebook import EXTENSION_KEY
     from dashboard.cache import app_cache
 
     app.extensions.pop(EXTENSION_KEY, None)
+    fold.cache_clear()
     lemmatizer().analyse.cache_clear()
     lemmatizer().forms.cache_clear()
     app_cache().clear()
