@@ -117,6 +117,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from signals import register as register_signals
+
+    register_signals(app)
+
     from comments.views import bp as comments_bp
 
     app.register_blueprint(comments_bp)
@@ -186,3 +190,7 @@ def register_commands(app: Flask) -> None:
 
     for command in comment_commands:
         app.cli.add_command(command)
+
+    from survey.cli import require_schema_for_commands
+
+    require_schema_for_commands(app)

@@ -1,7 +1,7 @@
 """comments: codebook of themes, manual tags, counts of removed personal data, suggested themes
 
 Revision ID: 0004_comments
-Revises: 0003
+Revises: 0004_signals
 Create Date: 2026-11-26 13:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_comments'
-down_revision = '0003'
+down_revision = '0004_signals'
 branch_labels = None
 depends_on = None
 
