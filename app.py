@@ -125,6 +125,10 @@ def register_blueprints(app: Flask) -> None:
 
     served.init_app(app)
 
+    from comments.views import bp as comments_bp
+
+    app.register_blueprint(comments_bp)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -185,6 +189,11 @@ def register_commands(app: Flask) -> None:
     from report.cli import register_commands as register_report_commands
 
     register_report_commands(app)
+
+    from comments.cli import COMMANDS as comment_commands
+
+    for command in comment_commands:
+        app.cli.add_command(command)
 
     from survey.cli import require_schema_for_commands
 
