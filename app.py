@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from config import PROJECT_ROOT, Config, engine_options
 from extensions import babel, csrf, db, limiter, login_manager, migrate
-from security import register_security
+from security import register_security, register_url_converters
 from survey.guards import register_guards
 
 
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -35,6 +36,22 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+# Ids are 64-bit signed integers in every database we run on; a larger number in a URL can name nothing.
+MAX_DATABASE_ID = 2**63 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number no database column can hold (>= 2**63) is a 404, not an
+    overflow error from the driver."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DATABASE_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before any route is added: ``<int:...>`` only matches ids a database can hold."""
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_security(app: Flask) -> None:

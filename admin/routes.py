@@ -454,6 +454,6 @@ def user_active(user_id: int):
 @bp.get("/audit")
 @admin_required
 def audit_log():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), services.MAX_AUDIT_PAGE)
     rows, has_older = services.audit_page(page)
     return render_template("admin/audit.html", rows=rows, page=page, has_older=has_older)

@@ -30,6 +30,8 @@ from survey.models import (
 # Checked when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("opinia-no-such-user")
 AUDIT_PAGE_SIZE = 100
+# Beyond any real log; keeps the OFFSET within what a database integer holds.
+MAX_AUDIT_PAGE = 1_000_000
 
 
 class ChangeRejected(ValueError):

@@ -24,6 +24,8 @@ SORT_KEYS = ("name", "responses", "csat", "mean", "nps", "yes_share", "csat_chan
 COMPARE_CHOICES = ("previous", "none")
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 100_000
+# The query parameters a dashboard view reads (``lang`` is the page language): what a link to another view keeps.
+FILTER_PARAMETERS = ("period", "from", "to", "compare", "sort", "dir", "q", "rating", "page", "lang")
 
 
 class FilterError(ValueError):

@@ -229,6 +229,8 @@ def malformed_submission_problem() -> str | None:
         return "content type"  # Flask-WTF would also read JSON, which bypasses the checks below
     if _undecodable_urlencoded_body():
         return "encoding"
+    if request.files:
+        return "file"  # the survey has no file field; Flask-WTF would hand the upload to a text field
     for name in request.form:
         values = request.form.getlist(name)
         if len(values) > 1:
