@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from config import PROJECT_ROOT, Config, engine_options
 from extensions import babel, csrf, db, limiter, login_manager, migrate
-from security import register_security, register_url_converters
+from security import STAFF_BLUEPRINTS, register_security, register_url_converters
 from survey.guards import register_guards
 
 
@@ -145,6 +145,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        if request.blueprint in STAFF_BLUEPRINTS:
+            limit_kb = app.config["OPINIA_STAFF_MAX_CONTENT_LENGTH"] // 1024
+            return render_error(413, _("Formularz jest za duży (najwyżej %(kb)d kB). Skróć teksty i spróbuj ponownie.", kb=limit_kb))
         return render_error(413, _("Przesłano za dużo danych. Skróć komentarz i spróbuj ponownie."))
 
     @app.errorhandler(429)

@@ -97,6 +97,10 @@ class Config:
     )
     # Largest accepted request body: a survey answer is a few hundred bytes.
     MAX_CONTENT_LENGTH: int = field(default_factory=lambda: _env_int("OPINIA_MAX_CONTENT_LENGTH", 64 * 1024))
+    # Staff pages (see security.STAFF_BLUEPRINTS): the survey editor posts every question in two languages.
+    OPINIA_STAFF_MAX_CONTENT_LENGTH: int = field(
+        default_factory=lambda: _env_int("OPINIA_STAFF_MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+    )
     COMMENT_MAX_LENGTH: int = 2000
     WTF_CSRF_TIME_LIMIT: int | None = None
     SESSION_COOKIE_HTTPONLY: bool = True
