@@ -5,11 +5,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from admin.forms import LoginForm
 from admin.services import authenticate
-from extensions import limiter
+from extensions import db, limiter
 from survey.models import User
 from survey.permissions import sees_whole_office
 
@@ -68,7 +68,11 @@ def too_many_failed_logins(error):
 
 @bp.post("/logout")
 def logout():
-    """The global CSRF protection has already checked the token of this POST."""
+    """The global CSRF protection has already checked the token of this POST. Logging out ends every session
+    of the account, so a copy of the session cookie (another browser, a stolen cookie) stops working too."""
+    if current_user.is_authenticated:
+        current_user.end_all_sessions()
+        db.session.commit()
     logout_user()
     flash(_("Wylogowano."), "info")
     return redirect(url_for("auth.login"), code=303)

@@ -241,6 +241,7 @@ def save_user(
     if password:
         user.password_hash = generate_password_hash(password)
         if not creating:
+            user.end_all_sessions()  # whoever knew the old password is signed out everywhere
             audit(actor, "set_password", "user", user.id)
     _save(actor, user, "user", values)
     return user
