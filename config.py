@@ -118,6 +118,8 @@ class Config:
     OPINIA_PROXY_COUNT: int = field(default_factory=lambda: _env_int("OPINIA_PROXY_COUNT", 0))
     # One device answers the same counter at most once per interval (signed cookie); 0 switches it off.
     OPINIA_ANSWER_INTERVAL_MINUTES: int = field(default_factory=lambda: _env_int("OPINIA_ANSWER_INTERVAL_MINUTES", 10))
+    # A survey form's signed submission id is accepted this long after the form was opened (survey.submission_ids).
+    OPINIA_SUBMISSION_MAX_AGE_MINUTES: int = field(default_factory=lambda: _env_int("OPINIA_SUBMISSION_MAX_AGE_MINUTES", 12 * 60))
     # How long a kiosk tablet shows its thank-you screen before an empty survey for the next resident.
     OPINIA_KIOSK_RESET_SECONDS: int = field(default_factory=lambda: _env_int("OPINIA_KIOSK_RESET_SECONDS", 8))
     # A kiosk survey left part-answered this long asks "still there?" and, 20 s later, starts afresh.
