@@ -131,9 +131,13 @@ class Config:
     OPINIA_PAGE_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_PAGE_RATE_LIMIT", "120 per minute;2000 per hour")
     )
-    # Failed staff logins per client address; successful logins do not count.
+    # Failed staff logins per (client address, account typed), and per client address over all accounts;
+    # successful logins do not count.
     OPINIA_LOGIN_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
+    )
+    OPINIA_LOGIN_ADDRESS_RATE_LIMIT: str = field(
+        default_factory=lambda: os.environ.get("OPINIA_LOGIN_ADDRESS_RATE_LIMIT", "30 per minute;300 per hour")
     )
     RATELIMIT_STORAGE_URI: str = field(default_factory=lambda: os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     RATELIMIT_ENABLED: bool = field(default_factory=lambda: _env_bool("RATELIMIT_ENABLED", True))
