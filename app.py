@@ -132,6 +132,7 @@ def register_error_handlers(app: Flask) -> None:
         413: _l("Za dużo danych"),
         429: _l("Zbyt wiele prób"),
         500: _l("Błąd serwera"),
+        503: _l("Serwer jest zajęty"),
     }
 
     def render_error(status: int, message: str):
@@ -157,7 +158,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         default = error.description if error.code != 500 else _("Coś poszło nie tak. Spróbuj ponownie za chwilę.")
-        return render_error(error.code or 500, default)
+        body, status = render_error(error.code or 500, default)
+        return body, status, [(name, value) for name, value in error.get_headers() if name == "Retry-After"]
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -139,6 +139,13 @@ class Config:
     OPINIA_LOGIN_ADDRESS_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_LOGIN_ADDRESS_RATE_LIMIT", "30 per minute;300 per hour")
     )
+    # Bounded work per request (package workload/): the longest period the web and the API compute, how many
+    # report/export downloads run at once per host, and the largest data exports a web request builds.
+    OPINIA_MAX_PERIOD_DAYS: int = field(default_factory=lambda: _env_int("OPINIA_MAX_PERIOD_DAYS", 366))
+    OPINIA_HEAVY_REQUESTS: int = field(default_factory=lambda: _env_int("OPINIA_HEAVY_REQUESTS", 2))
+    OPINIA_HEAVY_LOCK_DIR: str = field(default_factory=lambda: os.environ.get("OPINIA_HEAVY_LOCK_DIR", ""))
+    OPINIA_WEB_CSV_MAX_RESPONSES: int = field(default_factory=lambda: _env_int("OPINIA_WEB_CSV_MAX_RESPONSES", 50_000))
+    OPINIA_WEB_XLSX_MAX_RESPONSES: int = field(default_factory=lambda: _env_int("OPINIA_WEB_XLSX_MAX_RESPONSES", 20_000))
     RATELIMIT_STORAGE_URI: str = field(default_factory=lambda: os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     RATELIMIT_ENABLED: bool = field(default_factory=lambda: _env_bool("RATELIMIT_ENABLED", True))
     # Connection pool (PostgreSQL); per gunicorn worker process, so workers x (size + overflow) connections.

@@ -28,6 +28,7 @@ from dashboard.formatting import register_formatting
 from extensions import db
 from survey.models import Department, ServicePoint
 from survey.permissions import can_see_department, can_see_service_point, sees_whole_office, visible_departments
+from workload.periods import longest_web_period_days
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -46,7 +47,7 @@ def _setup(state) -> None:
 
 def _filters() -> Filters:
     try:
-        return parse_filters(request.args, current_app.config["OPINIA_TIMEZONE"])
+        return parse_filters(request.args, current_app.config["OPINIA_TIMEZONE"], longest_web_period_days())
     except FilterError as exc:
         abort(400, description=str(exc))
 
