@@ -70,7 +70,8 @@ def served(setup: str, settings: dict[str, str], monkeypatch, prepare=None):
     try:
         if prepare is not None:
             prepare(database.url)
-        server = start_server("app:create_app()", database.url, ready_path="/deklaracja-dostepnosci", extra_env=env)
+        server = start_server("app:create_app()", database.url, ready_path="/deklaracja-dostepnosci", extra_env=env,
+                              log_path=os.environ.get("OPINIA_TEST_GUNICORN_LOG"))
         try:
             yield Served(server.base_url, database.url, database.tokens, setup)
         finally:
