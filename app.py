@@ -118,6 +118,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from signals import register as register_signals
+
+    register_signals(app)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")

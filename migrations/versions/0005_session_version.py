@@ -1,7 +1,7 @@
 """users.session_version: logging out or changing the password ends every session of the account
 
-Revision ID: 0004_session_version
-Revises: 0003
+Revision ID: 0005_session_version
+Revises: 0004_signals
 Create Date: 2026-11-26 13:20:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
-revision = '0004_session_version'
-down_revision = '0003'
+revision = '0005_session_version'
+down_revision = '0004_signals'
 branch_labels = None
 depends_on = None
 
