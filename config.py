@@ -147,6 +147,8 @@ class Config:
     OPINIA_WEB_CSV_MAX_RESPONSES: int = field(default_factory=lambda: _env_int("OPINIA_WEB_CSV_MAX_RESPONSES", 50_000))
     OPINIA_WEB_XLSX_MAX_RESPONSES: int = field(default_factory=lambda: _env_int("OPINIA_WEB_XLSX_MAX_RESPONSES", 20_000))
     RATELIMIT_STORAGE_URI: str = field(default_factory=lambda: os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
+    # Prefix of the limiter's keys, so that several installs (or test runs) can share one Redis.
+    RATELIMIT_KEY_PREFIX: str = field(default_factory=lambda: os.environ.get("RATELIMIT_KEY_PREFIX", ""))
     RATELIMIT_ENABLED: bool = field(default_factory=lambda: _env_bool("RATELIMIT_ENABLED", True))
     # Connection pool (PostgreSQL); per gunicorn worker process, so workers x (size + overflow) connections.
     OPINIA_DB_POOL_SIZE: int = field(default_factory=lambda: _env_int("OPINIA_DB_POOL_SIZE", 5))

@@ -66,7 +66,7 @@ def served(setup: str, settings: dict[str, str], monkeypatch, prepare=None):
         if not redis_available():
             pytest.skip("no Redis at 127.0.0.1:6379")
         env["RATELIMIT_STORAGE_URI"] = REDIS_URL
-    database = prepare_database("sqlite")
+    database = prepare_database_keeping_loggers()
     try:
         if prepare is not None:
             prepare(database.url)
@@ -80,6 +80,20 @@ def served(setup: str, settings: dict[str, str], monkeypatch, prepare=None):
         database.cleanup()
         if setup == "readme":
             clear_redis_prefix(prefix)
+
+
+def prepare_database_keeping_loggers():
+    """``bench.submit.prepare_database`` runs Alembic in this process, whose logging set-up disables every
+    logger that exists; other tests on this pytest worker read some of them (caplog), so they are restored."""
+    import logging
+
+    loggers = [logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    enabled = [logger for logger in loggers if not logger.disabled]
+    try:
+        return prepare_database("sqlite")
+    finally:
+        for logger in enabled:
+            logger.disabled = False
 
 
 def default_limits() -> dict[str, str]:
