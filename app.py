@@ -117,6 +117,12 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from actions.public import bp as public_actions_bp
+    from actions.views import bp as actions_bp
+
+    app.register_blueprint(actions_bp)
+    app.register_blueprint(public_actions_bp)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")

@@ -102,14 +102,17 @@ def _added_within(since_id: int, max_id: int, window: tuple[datetime, datetime])
 
 
 def _setup_fingerprint() -> Hashable:
-    """Everything besides responses that a dashboard shows: counters, departments, questions, objectives."""
+    """Everything besides responses that a dashboard shows: counters, departments, questions, objectives and
+    improvement actions (their markers on the trend charts)."""
     points = tuple(db.session.execute(
         sa.select(ServicePoint.id, ServicePoint.code, ServicePoint.name, ServicePoint.department_id, ServicePoint.active)
         .order_by(ServicePoint.id)).all())
     departments = tuple(db.session.execute(
         sa.select(Department.id, Department.code, Department.name, Department.active).order_by(Department.id)).all())
     last_question = db.session.scalar(sa.select(sa.func.max(Question.id)))
-    return points, departments, last_question, tuple(queries.active_objectives())
+    from actions.queries import fingerprint as actions_fingerprint
+
+    return points, departments, last_question, tuple(queries.active_objectives()), actions_fingerprint()
 
 
 def max_age() -> float:
