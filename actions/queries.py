@@ -11,7 +11,7 @@ from sqlalchemy import orm as so
 from actions.models import NOT_STARTED, OPEN_STATUSES, ImprovementAction, action_answers
 from analytics import queries as analytics_queries
 from extensions import db
-from survey.models import Answer, Question, Response, ServicePoint
+from survey.models import Answer, Department, Question, Response, ServicePoint
 
 INDICATOR_KINDS = {"csat": "rating_5", "yes_share": "yes_no"}
 
@@ -41,6 +41,10 @@ def list_actions(department_ids: Iterable[int] | None = None, statuses: Sequence
     if statuses:
         statement = statement.where(ImprovementAction.status.in_(list(statuses)))
     return list(db.session.scalars(statement.order_by(ImprovementAction.due_date, ImprovementAction.id)).unique())
+
+
+def department_id(code: str) -> int | None:
+    return db.session.scalar(sa.select(Department.id).where(Department.code == code))
 
 
 def get_action(action_id: int) -> ImprovementAction | None:
