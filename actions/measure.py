@@ -7,13 +7,13 @@ none, so it is judged by its own before/after difference.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from actions import queries
 from actions.models import ImprovementAction
-from analytics import effects
+from analytics import effects, spc
 from analytics import queries as analytics_queries
 from analytics.periods import local_midnight_utc
 from analytics.service import office_timezone
@@ -67,3 +67,24 @@ def measure(action: ImprovementAction, today: date | None = None) -> effects.Eff
     return effects.measure_effect(windows, shares["treated_before"], shares["treated_after"], today, control,
                                   action.delta)
 
+
+
+def control_chart(action: ImprovementAction, today: date | None = None) -> tuple[pd.DataFrame, date | None] | None:
+    """The action's weekly control chart in its scope: 12 weeks before the problem began (or the effective date)
+    fix the limits, frozen; the weeks since are judged against them and re-based after a special-cause
+    improvement (``analytics.effects.judged_chart``). None without an effective date."""
+    windows = windows_of(action)
+    if windows is None:
+        return None
+    today = today or local_today(office_timezone())
+    cut = windows.before_end
+    weeks = max(1, min((windows.after_end - cut).days, (today - cut).days + 7) // 7)
+    days = [cut + timedelta(weeks=i) for i in range(-spc.MIN_BASELINE_POINTS, weeks + 1)]
+    counts = queries.share_counts([_utc(d) for d in days], action.indicator, action.question_code)
+    catalog = analytics_queries.service_point_catalog()
+    treated = treated_counter_ids(action.scope, action.department_id, action.service_point_id, catalog)
+    counts = counts[counts["service_point_id"].isin(treated)]
+    weekly = counts.groupby("bucket")[["successes", "n"]].sum()
+    points = pd.DataFrame({"start": days[:-1], "count": [int(weekly["successes"].get(i, 0)) for i in range(len(days) - 1)],
+                           "n": [int(weekly["n"].get(i, 0)) for i in range(len(days) - 1)]})
+    return effects.judged_chart(points, cut)

@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 from actions.models import ImprovementAction
-from analytics.effects import Effect
+import pandas as pd
+
+from analytics.effects import Effect, chart_points
 
 
 def scope_of(action: ImprovementAction) -> dict:
@@ -16,7 +18,15 @@ def scope_of(action: ImprovementAction) -> dict:
     return {"kind": "office", "code": None, "department": None}
 
 
-def action_json(action: ImprovementAction, effect: Effect | None, today: date) -> dict:
+def chart_json(chart: tuple[pd.DataFrame, date | None] | None) -> dict | None:
+    if chart is None:
+        return None
+    frame, rebased = chart
+    return {"grain": "week", "rebased_from": rebased.isoformat() if rebased else None, "points": chart_points(frame)}
+
+
+def action_json(action: ImprovementAction, effect: Effect | None, today: date,
+                chart: tuple[pd.DataFrame, date | None] | None = None) -> dict:
     return {
         "id": action.id,
         "title": action.title,
@@ -40,4 +50,5 @@ def action_json(action: ImprovementAction, effect: Effect | None, today: date) -
         "delta": action.delta,
         "verdict": effect.verdict if effect else "too_early",
         "effect": effect.as_dict() if effect else None,
+        "control_chart": chart_json(chart),
     }

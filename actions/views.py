@@ -18,7 +18,7 @@ from actions.forms import (
     ActionForm,
     StatusForm,
 )
-from actions.measure import measure
+from actions.measure import control_chart, measure
 from actions.models import OPEN_STATUSES, STATUSES, ImprovementAction
 from actions.wording import staff_sentences
 from analytics.service import office_timezone
@@ -97,9 +97,15 @@ def _action_or_403(action_id: int) -> ImprovementAction:
 @login_required
 def detail(action_id: int):
     action = _action_or_403(action_id)
+    return _detail_page(action, StatusForm(status=action.status))
+
+
+def _detail_page(action: ImprovementAction, status_form: StatusForm, status: int = 200):
     effect = measure(action)
+    chart = control_chart(action)
     return render_template("actions/detail.html", action=action, effect=effect, sentences=staff_sentences(effect),
-                           status_form=StatusForm(status=action.status), today=local_today(office_timezone()))
+                           chart=chart[0] if chart else None, rebased_from=chart[1] if chart else None,
+                           status_form=status_form, today=local_today(office_timezone())), status
 
 
 def _fill_choices(form: ActionForm, department: Department | None) -> None:
@@ -207,6 +213,4 @@ def status(action_id: int):
         else:
             flash(_("Zmieniono stan działania."), "success")
             return redirect(url_for(".detail", action_id=action.id), code=303)
-    effect = measure(action)
-    return render_template("actions/detail.html", action=action, effect=effect, sentences=staff_sentences(effect),
-                           status_form=form, today=local_today(office_timezone())), 400
+    return _detail_page(action, form, 400)

@@ -9,6 +9,8 @@ For a share (CSAT, "yes") in the action's scope, before against after the date t
   change is not credited to the action;
 - the answers still needed after the change to detect a change of ``delta`` from the before share at 80 %
   power, α = 0.05 two-sided (normal approximation with Cohen's h, the before window's answers fixed);
+- the action's control chart (``judged_chart``): new points against the frozen pre-action Laney p′ limits
+  of ``analytics.spc``, re-based once a special-cause improvement shows;
 - a verdict: ``improved`` / ``worse`` when the interval of the estimate that counts (the difference-in-
   differences when there are untreated counters, else the plain difference) lies wholly above / below zero,
   ``too_early`` while it does not and the after window is still running or has fewer answers than needed,
@@ -30,6 +32,8 @@ from statsmodels.stats.proportion import (
     proportion_effectsize,
     test_proportions_2indep,
 )
+
+from analytics import spc
 
 ALPHA = 0.05
 POWER = 0.80
@@ -241,3 +245,37 @@ def window_shares(counts: pd.DataFrame, treated: set[int], controls: set[int]) -
             rows = counts[(counts["window"] == window) & counts["service_point_id"].isin(ids)]
             result[f"{group}_{window}"] = Share(int(rows["successes"].sum()), int(rows["n"].sum()))
     return result
+
+
+def judged_chart(points: pd.DataFrame, cut: date, baseline_points: int = spc.MIN_BASELINE_POINTS) -> tuple[pd.DataFrame, date | None]:
+    """The action's control chart: the last ``baseline_points`` points before ``cut`` (where the problem began,
+    or the effective date) fix the Laney p′ limits, frozen; every later point is judged against them. Once a
+    later point is a special-cause improvement, the chart is re-based from that point (its own new limits),
+    so the improved process becomes the new normal. Returns the chart (``spc.CHART_COLUMNS``) and the
+    re-basing date, or None.
+
+    ``points`` has ``start`` (date), ``count`` (successes) and ``n`` per point.
+    """
+    data = points[points["n"] > 0].sort_values("start")
+    before = data[data["start"] < cut].tail(baseline_points)
+    after = data[data["start"] >= cut]
+    frame = pd.concat([before, after], ignore_index=True)
+    if before.empty:
+        return spc.spc_chart(frame, baseline_points=baseline_points), None
+    baseline = len(before)
+    chart = spc.spc_chart(frame, baseline_points=baseline)
+    new_points = chart.iloc[baseline:]
+    improved = new_points[new_points["mark"] == spc.IMPROVEMENT]
+    if improved.empty:
+        return chart, None
+    rebased = improved.iloc[0]["start"]
+    return spc.spc_chart(frame, rebase_dates=[rebased], baseline_points=baseline), rebased
+
+
+def chart_points(chart: pd.DataFrame) -> list[dict]:
+    """The chart as JSON-friendly points."""
+    return [{
+        "start": row.start.isoformat(), "n": int(row.n), "value": _rounded(row.value), "center": _rounded(row.center),
+        "lower": _rounded(row.lower), "upper": _rounded(row.upper), "segment": int(row.segment),
+        "baseline": bool(row.baseline), "trial": bool(row.trial), "mark": row.mark,
+    } for row in chart.itertuples()]

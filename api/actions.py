@@ -2,7 +2,7 @@
 
 ``?department=KM`` or ``?service_point=KM-1`` narrow the list (a department head gets only their own
 departments, 403 otherwise), ``?status=`` one status (or ``open`` / ``closed``), ``?page=`` pages of
-``PAGE_SIZE`` (each action's effect is one grouped count query, so a request stays bounded).
+``PAGE_SIZE`` (each action's effect and control chart are two grouped count queries, so a request stays bounded).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import math
 from flask import g, jsonify, request
 
 from actions import queries
-from actions.measure import measure
+from actions.measure import control_chart, measure
 from actions.models import OPEN_STATUSES, STATUSES
 from actions.serialize import action_json
 from analytics.service import ScopeError, office_timezone, resolve_scope
@@ -21,7 +21,7 @@ from api.views import bp, error
 from dashboard.filters import local_today
 from survey.permissions import sees_whole_office
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def _statuses(value: str) -> tuple[str, ...]:
@@ -59,5 +59,5 @@ def actions():
         found = [a for a in found if a.service_point is None or a.service_point.code == service_point]
     today = local_today(office_timezone())
     shown = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    return jsonify(actions=[action_json(a, measure(a, today), today) for a in shown], page=page,
+    return jsonify(actions=[action_json(a, measure(a, today), today, control_chart(a, today)) for a in shown], page=page,
                    pages=max(1, math.ceil(len(found) / PAGE_SIZE)), total=len(found))

@@ -8,7 +8,7 @@ Newcombe (hybrid score) for 0.60 − 0.45 = 0.15:
   upper 0.15 + √((0.690599 − 0.60)² + (0.45 − 0.356145)²) = 0.280449.
 Score test (pooled 105/200 = 0.525): z = 0.15/√(0.525·0.475·2/100) = 2.123977, p = 0.033672.
 """
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -117,3 +117,41 @@ def test_window_shares_pool_treated_and_control_counters():
     shares = window_shares(counts, {1}, {2, 3})
     assert shares["treated_before"] == Share(45, 100)
     assert shares["control_before"] == Share(300, 600) and shares["control_after"] == Share(330, 600)
+
+
+def test_new_points_are_judged_against_frozen_pre_action_limits_then_rebased():
+    # Before: 48, 52, 50, 50 of 100. p̄ = 0.5, σpi = 0.05, z = −0.4, 0.4, 0, 0; mean moving range 0.4,
+    # σz = 0.4/1.128 = 0.354610; limits 0.5 ± 3·0.354610·0.05 = 0.446809 … 0.553191 (trial: 4 points < 12).
+    # After: 52 (common), then 70 (beyond the upper limit: improvement) → re-based there. The new segment
+    # 70, 72, 71: p̄ = 0.71, σpi = 0.045376, z = −0.220380, 0.220380, 0; σz = 0.330570/1.128 = 0.293058;
+    # limits 0.71 ± 3·0.293058·0.045376 = 0.670106 … 0.749894.
+    from datetime import date as d
+
+    import analytics.effects as fx
+
+    starts = [d(2026, 1, 5) + timedelta(weeks=i) for i in range(7)]
+    points = pd.DataFrame({"start": starts, "count": [48, 52, 50, 50, 52, 70, 72], "n": [100] * 7})
+    points = pd.concat([points, pd.DataFrame({"start": [d(2026, 2, 23)], "count": [71], "n": [100]})])
+    chart, rebased = fx.judged_chart(points, cut=d(2026, 2, 2))
+    assert rebased == d(2026, 2, 9)
+    first = chart[chart["segment"] == 0]
+    assert first["lower"].iloc[0] == pytest.approx(0.446809, abs=1e-6)
+    assert first["upper"].iloc[0] == pytest.approx(0.553191, abs=1e-6)
+    assert list(first["mark"]) == ["common"] * 5 and bool(first["trial"].iloc[0])
+    second = chart[chart["segment"] == 1]
+    assert second["center"].iloc[0] == pytest.approx(0.71)
+    assert second["lower"].iloc[0] == pytest.approx(0.670106, abs=1e-6)
+    assert second["upper"].iloc[0] == pytest.approx(0.749894, abs=1e-6)
+    assert fx.chart_points(chart)[5]["segment"] == 1
+
+
+def test_without_a_special_cause_improvement_the_limits_stay_frozen():
+    from datetime import date as d
+
+    import analytics.effects as fx
+
+    starts = [d(2026, 1, 5) + timedelta(weeks=i) for i in range(6)]
+    points = pd.DataFrame({"start": starts, "count": [48, 52, 50, 50, 52, 49], "n": [100] * 6})
+    chart, rebased = fx.judged_chart(points, cut=d(2026, 2, 2))
+    assert rebased is None and set(chart["segment"]) == {0}
+    assert chart["upper"].iloc[-1] == pytest.approx(0.553191, abs=1e-6)
