@@ -180,6 +180,10 @@ def register_commands(app: Flask) -> None:
     for command in (indicators_command, rebuild_indicator_counts_command, import_responses_command, create_api_token_command):
         app.cli.add_command(command)
 
+    from actions.cli import send_action_reminders_command
+
+    app.cli.add_command(send_action_reminders_command)
+
     from report.cli import register_commands as register_report_commands
 
     register_report_commands(app)

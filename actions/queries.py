@@ -51,6 +51,11 @@ def get_action(action_id: int) -> ImprovementAction | None:
     return db.session.scalar(_loaded().where(ImprovementAction.id == action_id))
 
 
+def actions_with_effective_date() -> list[ImprovementAction]:
+    statement = _loaded().where(ImprovementAction.effective_date.is_not(None))
+    return list(db.session.scalars(statement.order_by(ImprovementAction.effective_date)).unique())
+
+
 def published_actions() -> list[ImprovementAction]:
     statement = _loaded().where(ImprovementAction.publish.is_(True), ImprovementAction.effective_date.is_not(None))
     return list(db.session.scalars(statement.order_by(ImprovementAction.effective_date.desc())).unique())

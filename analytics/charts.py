@@ -126,6 +126,22 @@ def csat_by_month_figure(
     return figure
 
 
+def add_action_markers(figure: go.Figure, markers: Sequence[Mapping[str, str]], name: str = "działania") -> go.Figure:
+    """Improvement actions on a trend chart: a triangle at the top of the month (``x``) each took effect in,
+    its ``text`` (title, status, measured effect) escaped in the hover label. Markers outside the chart's
+    months are left out."""
+    shown = set(figure.data[0].x) if figure.data else set()
+    markers = [m for m in markers if m["x"] in shown]
+    if not markers:
+        return figure
+    figure.add_trace(go.Scatter(
+        x=[m["x"] for m in markers], y=[1.0] * len(markers), mode="markers", name=name,
+        marker={"symbol": "triangle-down", "size": 14, "color": GREEN, "line": {"color": "#1d1d1d", "width": 1}},
+        hovertext=[html.escape(m["text"]) for m in markers], hoverinfo="text",
+    ))
+    return figure
+
+
 def service_point_bar_figure(
     points: pd.DataFrame,
     target: float | None = None,
