@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from actions import review_views  # noqa: F401  (adds /actions/review to the actions blueprint)
     from actions.public import bp as public_actions_bp
     from actions.views import bp as actions_bp
 

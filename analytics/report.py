@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -144,6 +145,8 @@ class ManagementReport:
     channels: dict[str, int]
     question_texts: dict[str, dict]
     min_samples: list[int] = field(default_factory=list)
+    # Improvement actions and conclusions (``actions.review.ImprovementSection``), added by report.services.
+    improvement: Any = None
 
     @property
     def has_data(self) -> bool:
