@@ -12,7 +12,7 @@ from actions.models import ImprovementAction
 from dashboard.cache import app_cache
 from survey.models import AuditLog, Department
 from tests.actions.conftest import add_answers, make_action, spread, today
-from tests.conftest import csrf_token_from, login
+from tests.conftest import csrf_token_from, hidden_value, login
 
 
 def department(db, code):
@@ -158,8 +158,17 @@ def test_public_page_hides_quarters_below_the_minimum_sample(client, db, users, 
     assert "86" not in row and "za mało odpowiedzi" in row
 
 
-def test_phone_thank_you_page_links_to_the_public_page_but_not_the_kiosk(client, office, counter):
-    from survey.models import Response as Resp  # noqa: F401
+def _answer(client, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    hidden = {"csrf_token": csrf_token_from(html), "submission_id": hidden_value(html, "submission_id")}
+    result = client.post(path, data={**hidden, "satisfaction": "4"})
+    assert result.status_code == 303
+    return client.get(result.headers["Location"]).get_data(as_text=True)
 
-    html = client.get(f"/s/{counter.token}").get_data(as_text=True)
-    assert "/zglosiliscie-zrobilismy" not in html
+
+def test_phone_thank_you_page_links_to_the_public_page(client, counter):
+    assert "/zglosiliscie-zrobilismy" in _answer(client, f"/s/{counter.token}")
+
+
+def test_kiosk_thank_you_page_does_not(kiosk_client, counter):
+    assert "/zglosiliscie-zrobilismy" not in _answer(kiosk_client, f"/k/{counter.token}")
