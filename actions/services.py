@@ -132,9 +132,9 @@ def save_action(actor: User, action: ImprovementAction | None, data: ActionInput
     """Create (``action`` None) or edit an action; ``ActionForbidden`` / ``ChangeRejected`` before any write."""
     if action is not None and not can_manage_action(actor, action):
         raise ActionForbidden()
+    _check_input(data)
     if not can_manage_scope(actor, _scope_department(data)):
         raise ActionForbidden()
-    _check_input(data)
     if action is not None and action.status != "planned" and data.effective_date is None:
         raise ChangeRejected("effective_date", _("Działanie wdrożone musi mieć datę wejścia zmiany."))
     creating = action is None

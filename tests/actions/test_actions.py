@@ -172,3 +172,18 @@ def test_phone_thank_you_page_links_to_the_public_page(client, counter):
 
 def test_kiosk_thank_you_page_does_not(kiosk_client, counter):
     assert "/zglosiliscie-zrobilismy" not in _answer(kiosk_client, f"/k/{counter.token}")
+
+
+def test_bad_input_is_a_400_with_polish_messages(client, db, users, office):
+    login(client, users["head_km"])
+    html = client.get("/actions/new").get_data(as_text=True)
+    base = {"csrf_token": csrf_token_from(html), "title": "x", "kind": "corrective", "scope": "department",
+            "department_id": 0, "service_point_id": 0, "indicator": "csat", "objective_id": 0,
+            "owner_id": users["head_km"].id, "due_date": "2026-12-01", "window_weeks": 8, "delta_points": 10}
+    bad_date = client.post("/actions/new", data={**base, "due_date": "31-31-2026", "window_weeks": "abc"})
+    assert bad_date.status_code == 400 and "Nieprawidłowa data" in bad_date.get_data(as_text=True)
+    no_department = client.post("/actions/new", data=base)
+    assert no_department.status_code == 400 and "Wybierz wydział." in no_department.get_data(as_text=True)
+    ab = department(db, "AB")
+    assert client.post("/actions/new", data={**base, "department_id": ab.id}).status_code in (400, 403)
+    assert db.session.scalar(sa.select(sa.func.count(ImprovementAction.id))) == 0
