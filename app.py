@@ -117,6 +117,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from signals import register as register_signals
+
+    register_signals(app)
+
     from actions import review_views  # noqa: F401  (adds /actions/review to the actions blueprint)
     from actions.public import bp as public_actions_bp
     from actions.views import bp as actions_bp
@@ -188,3 +192,7 @@ def register_commands(app: Flask) -> None:
     from report.cli import register_commands as register_report_commands
 
     register_report_commands(app)
+
+    from survey.cli import require_schema_for_commands
+
+    require_schema_for_commands(app)

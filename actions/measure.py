@@ -84,7 +84,8 @@ def control_chart(action: ImprovementAction, today: date | None = None) -> tuple
     catalog = analytics_queries.service_point_catalog()
     treated = treated_counter_ids(action.scope, action.department_id, action.service_point_id, catalog)
     counts = counts[counts["service_point_id"].isin(treated)]
-    weekly = counts.groupby("bucket")[["successes", "n"]].sum()
-    points = pd.DataFrame({"start": days[:-1], "count": [int(weekly["successes"].get(i, 0)) for i in range(len(days) - 1)],
-                           "n": [int(weekly["n"].get(i, 0)) for i in range(len(days) - 1)]})
+    weekly = counts.groupby(counts["bucket"].astype(int))[["successes", "n"]].sum()
+    weekly = weekly.reindex(range(len(days) - 1), fill_value=0)
+    points = pd.DataFrame({"start": days[:-1], "count": weekly["successes"].astype(int).to_list(),
+                           "n": weekly["n"].astype(int).to_list()})
     return effects.judged_chart(points, cut)

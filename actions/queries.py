@@ -11,6 +11,7 @@ from sqlalchemy import orm as so
 from actions.models import NOT_STARTED, OPEN_STATUSES, ImprovementAction, action_answers
 from analytics import queries as analytics_queries
 from extensions import db
+from signals.models import ChartRebase
 from survey.models import Answer, Department, Question, Response, ServicePoint
 
 INDICATOR_KINDS = {"csat": "rating_5", "yes_share": "yes_no"}
@@ -131,11 +132,27 @@ def fingerprint() -> tuple:
         sa.select(sa.func.count(ImprovementAction.id), sa.func.max(ImprovementAction.updated_at))).one())
 
 
+def question_code_for(indicator: str, question_code: str | None) -> str | None:
+    """The question a share is read from: the given code, else the first question of the indicator's kind."""
+    if question_code:
+        return question_code
+    questions, _ids = analytics_queries.question_catalog()
+    return next((q["code"] for q in questions if q["kind"] == INDICATOR_KINDS[indicator]), None)
+
+
+def rebase_exists(scope_kind: str, scope_code: str | None, question_code: str | None, starts_on: date) -> bool:
+    statement = sa.select(ChartRebase.id).where(
+        ChartRebase.scope_kind == scope_kind, ChartRebase.starts_on == starts_on,
+        sa.func.coalesce(ChartRebase.scope_code, "") == (scope_code or ""),
+        sa.func.coalesce(ChartRebase.question_code, "") == (question_code or ""))
+    return db.session.scalar(statement.limit(1)) is not None
+
+
 def share_counts(boundaries: Sequence[datetime], indicator: str, question_code: str | None) -> pd.DataFrame:
     """``bucket, service_point_id, successes, n`` of one share indicator between the boundaries, per counter."""
-    questions, question_ids = analytics_queries.question_catalog()
+    _questions, question_ids = analytics_queries.question_catalog()
     kind = INDICATOR_KINDS[indicator]
-    code = question_code or next((q["code"] for q in questions if q["kind"] == kind), None)
+    code = question_code_for(indicator, question_code)
     chosen = {qid: value for qid, value in question_ids.items() if value == (code, kind)}
     columns = ["bucket", "service_point_id", "successes", "n"]
     if not chosen:

@@ -5,12 +5,16 @@ dashboards' cache (the dashboards' trend charts carry the actions' markers).
   departments (and of counters in them) — anything else is refused with ``ActionForbidden`` (a 403);
 - an action cannot be closed as effective or not effective without an effectiveness note, and cannot be
   implemented (or judged) without the date its change took effect;
+- an action prompted by a signal takes the day its problem began from the signal's ``since``;
+- closing an action as effective re-bases the signals' control chart of its scope from the week its own
+  chart first showed a special-cause improvement (``signals.services.add_rebase``);
 - ``answer_ids_linked_to_open_actions`` tells comment retention which comments must be kept.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
@@ -25,8 +29,11 @@ from actions.models import (
     ImprovementAction,
 )
 from admin.services import ChangeRejected, _apply, audit
+from analytics.service import office_timezone
 from dashboard.cache import app_cache
 from extensions import db
+from signals.models import ChartRebase, Signal
+from signals.services import add_rebase
 from survey.models import Department, QualityObjective, ServicePoint, User
 from survey.permissions import sees_whole_office
 
@@ -137,6 +144,8 @@ def save_action(actor: User, action: ImprovementAction | None, data: ActionInput
         raise ActionForbidden()
     if action is not None and action.status != "planned" and data.effective_date is None:
         raise ChangeRejected("effective_date", _("Działanie wdrożone musi mieć datę wejścia zmiany."))
+    if data.signal_id is not None:
+        data.problem_since = data.problem_since or problem_began(data.signal_id)
     creating = action is None
     action = action or ImprovementAction(status="planned")
     changes = _apply(action, _values(data))
@@ -149,6 +158,35 @@ def save_action(actor: User, action: ImprovementAction | None, data: ActionInput
     if creating or changes:
         _changed(actor, action, "create" if creating else "update", changes)
     return action
+
+
+def problem_began(signal_id: int) -> date:
+    """The local day the prompting signal's problem began (its ``since``)."""
+    signal = db.session.get(Signal, signal_id)
+    if signal is None:
+        raise ChangeRejected("title", _("Sygnał, który miał skłonić do działania, nie istnieje."))
+    return signal.since.astimezone(ZoneInfo(office_timezone())).date()
+
+
+def _scope_code(action: ImprovementAction) -> str | None:
+    if action.service_point is not None:
+        return action.service_point.code
+    return action.department.code if action.department is not None else None
+
+
+def rebase_after_improvement(actor: User, action: ImprovementAction) -> ChartRebase | None:
+    """Start a new baseline of the signals' chart of the action's scope where the action's chart re-based."""
+    from actions.measure import control_chart
+
+    chart = control_chart(action)
+    if chart is None or chart[1] is None:
+        return None
+    question = queries.question_code_for(action.indicator, action.question_code)
+    scope_code = _scope_code(action)
+    if queries.rebase_exists(action.scope, scope_code, question, chart[1]):
+        return None
+    return add_rebase(action.scope, scope_code, question, chart[1],
+                      _("Poprawa po działaniu „%(title)s”", title=action.title)[:500], actor)
 
 
 def set_status(actor: User, action: ImprovementAction, status: str, effectiveness_note: str = "") -> None:
@@ -169,6 +207,8 @@ def set_status(actor: User, action: ImprovementAction, status: str, effectivenes
     changes = _apply(action, values)
     if changes:
         _changed(actor, action, "status", changes)
+    if status == "effective":
+        rebase_after_improvement(actor, action)
 
 
 def answer_ids_linked_to_open_actions() -> set[int]:

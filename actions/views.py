@@ -19,11 +19,12 @@ from actions.forms import (
     StatusForm,
 )
 from actions.measure import control_chart, measure
-from actions.models import OPEN_STATUSES, STATUSES, ImprovementAction
+from actions.models import MEASURED_INDICATORS, OPEN_STATUSES, STATUSES, ImprovementAction
 from actions.wording import staff_sentences
 from analytics.service import office_timezone
 from dashboard.filters import local_today
 from extensions import db
+from signals.models import Signal
 from survey.models import Department, QualityObjective, ServicePoint, User
 from survey.permissions import can_see_department, sees_whole_office, visible_departments
 
@@ -148,7 +149,32 @@ def _form_page(form: ActionForm, action: ImprovementAction | None, status: int =
     return render_template("actions/form.html", form=form, title=title, cancel=cancel), status
 
 
-def _action_form(action: ImprovementAction | None, department: Department | None):
+def _prefill_from_signal(form: ActionForm, signal: Signal) -> None:
+    """An action started from a signal: its scope, indicator, question and the day its problem began."""
+    point = db.session.scalar(sa.select(ServicePoint).where(ServicePoint.code == signal.scope_code)) \
+        if signal.scope_kind == "service_point" else None
+    form.scope.data = signal.scope_kind
+    form.service_point_id.data = point.id if point else 0
+    if signal.indicator in MEASURED_INDICATORS:
+        form.indicator.data = signal.indicator
+        form.question_code.data = signal.question_code
+    form.problem_since.data = services.problem_began(signal.id)
+
+
+def _signal_or_403() -> Signal | None:
+    signal_id = request.args.get("signal", type=int)
+    if signal_id is None:
+        return None
+    signal = db.session.get(Signal, signal_id)
+    if signal is None:
+        abort(404)
+    own = {d.code for d in current_user.departments}
+    if not sees_whole_office(current_user) and signal.department_code not in own:
+        abort(403)
+    return signal
+
+
+def _action_form(action: ImprovementAction | None, department: Department | None, signal: Signal | None = None):
     form = ActionForm(obj=action)
     if not form.is_submitted():
         if action is not None:
@@ -161,6 +187,8 @@ def _action_form(action: ImprovementAction | None, department: Department | None
         else:
             form.owner_id.data = current_user.id
             form.department_id.data = department.id if department else 0
+            if signal is not None:
+                _prefill_from_signal(form, signal)
     _fill_choices(form, department)
     if action is not None:
         known = {value for value, _label in form.comment_ids.choices}
@@ -182,14 +210,15 @@ def _action_form(action: ImprovementAction | None, department: Department | None
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    code = request.args.get("department")
+    signal = _signal_or_403()
+    code = request.args.get("department") or (signal.department_code if signal else None)
     department = _department_or_403(code) if code else None
     if department is None and not sees_whole_office(current_user):
         own = visible_departments(current_user)
         if len(own) != 1:
             abort(400, description=_("Wybierz wydział, dla którego tworzysz działanie."))
         department = own[0]
-    return _action_form(None, department)
+    return _action_form(None, department, signal)
 
 
 @bp.route("/<int:action_id>/edit", methods=["GET", "POST"])

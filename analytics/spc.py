@@ -84,10 +84,10 @@ def laney_limits(counts, n, baseline: slice | None = None) -> Limits:
 
 def rebase_from(starts: Sequence[date], dates: Sequence[date]) -> np.ndarray:
     """Segment number of every point: a new segment begins at the first point on or after each re-base date."""
-    starts_array = np.asarray(pd.to_datetime(pd.Series(list(starts), dtype="object")), dtype="datetime64[ns]")
-    segment = np.zeros(len(starts_array), dtype=int)
+    days = np.array([np.datetime64(day, "D") for day in starts], dtype="datetime64[D]")
+    segment = np.zeros(len(days), dtype=int)
     for when in sorted(set(dates)):
-        segment += starts_array >= np.datetime64(pd.Timestamp(when))
+        segment += days >= np.datetime64(when, "D")
     return segment
 
 
@@ -125,30 +125,27 @@ def _two_of_three(beyond_two: np.ndarray, side: np.ndarray) -> np.ndarray:
     return marked
 
 
-def mark_points(values, center, lower, upper, lower_2, upper_2, improvement: int = 1) -> pd.DataFrame:
-    """``rule`` and ``mark`` of every point of one segment (see the module's docstring)."""
-    values, center = np.asarray(values, dtype=float), np.asarray(center, dtype=float)
-    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
-    lower_2, upper_2 = np.asarray(lower_2, dtype=float), np.asarray(upper_2, dtype=float)
+def _marks(values: np.ndarray, center: np.ndarray, lower: np.ndarray, upper: np.ndarray, lower_2: np.ndarray,
+           upper_2: np.ndarray, improvement: int) -> tuple[list[str | None], list[str]]:
     side = np.sign(values - center).astype(int)
     outside = (values > upper) | (values < lower)
     beyond_two = (values > upper_2) | (values < lower_2)
     trend, trend_direction = _trend_points(values)
-    two_of_three = _two_of_three(beyond_two, side)
-    shift = _runs_of(side, RUN_LENGTH)
+    rules_in_order = ((BEYOND_LIMIT, outside, side), (TREND, trend, trend_direction),
+                      (TWO_OF_THREE, _two_of_three(beyond_two, side), side), (SHIFT, _runs_of(side, RUN_LENGTH), side))
     rules: list[str | None] = []
     marks: list[str] = []
     for index in range(len(values)):
-        rule, direction = None, 0
-        for name, holds, way in (
-            (BEYOND_LIMIT, outside, side), (TREND, trend, trend_direction),
-            (TWO_OF_THREE, two_of_three, side), (SHIFT, shift, side),
-        ):
-            if holds[index]:
-                rule, direction = name, int(way[index])
-                break
+        rule, direction = next(((name, int(way[index])) for name, holds, way in rules_in_order if holds[index]), (None, 0))
         rules.append(rule)
         marks.append(COMMON if rule is None else IMPROVEMENT if direction * improvement > 0 else CONCERN)
+    return rules, marks
+
+
+def mark_points(values, center, lower, upper, lower_2, upper_2, improvement: int = 1) -> pd.DataFrame:
+    """``rule`` and ``mark`` of every point of one segment (see the module's docstring)."""
+    arrays = [np.asarray(a, dtype=float) for a in (values, center, lower, upper, lower_2, upper_2)]
+    rules, marks = _marks(*arrays, improvement)
     return pd.DataFrame({"rule": rules, "mark": marks})
 
 
@@ -164,27 +161,34 @@ def spc_chart(frame: pd.DataFrame, rebase_dates: Sequence[date] = (), improvemen
     Points without answers are dropped. Returns ``CHART_COLUMNS``: ``baseline`` is True for the points the
     limits of their segment were computed from, ``trial`` for segments shorter than the baseline.
     """
-    data = frame[frame["n"] > 0].sort_values("start").reset_index(drop=True)
+    data = frame[frame["n"] > 0].sort_values("start")
     if data.empty:
         return pd.DataFrame(columns=CHART_COLUMNS)
-    data["value"] = data["count"] / data["n"]
-    data["segment"] = rebase_from(list(data["start"]), rebase_dates)
-    parts = [_segment_chart(part, improvement, baseline_points) for _, part in data.groupby("segment", sort=True)]
-    return pd.concat(parts, ignore_index=True)[CHART_COLUMNS]
+    starts = np.array(list(data["start"]), dtype=object)
+    counts, n = data["count"].to_numpy(dtype=float), data["n"].to_numpy(dtype=float)
+    segments = rebase_from(list(starts), rebase_dates)
+    parts = [_segment_columns(starts[segments == number], counts[segments == number], n[segments == number],
+                              int(number), improvement, baseline_points)
+             for number in np.unique(segments)]
+    return pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in CHART_COLUMNS})
 
 
-def _segment_chart(part: pd.DataFrame, improvement: int, baseline_points: int) -> pd.DataFrame:
-    part = part.reset_index(drop=True).copy()
-    limits = segment_limits(part["count"], part["n"], baseline_points)
-    part["center"], part["sigma_z"] = limits.center, limits.sigma_z
-    part["lower"], part["upper"] = limits.at(part["n"], 3)
-    part["lower_2"], part["upper_2"] = limits.at(part["n"], 2)
-    part["baseline"] = part.index < baseline_points
-    part["trial"] = limits.trial
-    marks = mark_points(part["value"], part["center"], part["lower"], part["upper"], part["lower_2"],
-                        part["upper_2"], improvement)
-    part["rule"], part["mark"] = marks["rule"], marks["mark"]
-    return part
+def _segment_columns(starts: np.ndarray, counts: np.ndarray, n: np.ndarray, segment: int, improvement: int,
+                     baseline_points: int) -> dict[str, np.ndarray]:
+    limits = segment_limits(counts, n, baseline_points)
+    values = counts / n
+    size = len(values)
+    center = np.full(size, limits.center)
+    lower, upper = limits.at(n, 3)
+    lower_2, upper_2 = limits.at(n, 2)
+    rules, marks = _marks(values, center, lower, upper, lower_2, upper_2, improvement)
+    return {
+        "start": starts, "n": n.astype(int), "count": counts.astype(int), "value": values, "center": center,
+        "lower": lower, "upper": upper, "lower_2": lower_2, "upper_2": upper_2,
+        "sigma_z": np.full(size, limits.sigma_z), "segment": np.full(size, segment),
+        "baseline": np.arange(size) < baseline_points, "trial": np.full(size, limits.trial),
+        "rule": np.array(rules, dtype=object), "mark": np.array(marks, dtype=object),
+    }
 
 
 def choose_grain(weekly_n) -> str:

@@ -94,3 +94,46 @@ def test_an_action_on_a_falling_counter_shows_its_effect_everywhere(client, db, 
     assert client.post(f"/actions/{action.id}/status", data={"csrf_token": token, "status": "planned"}).status_code == 403
     assert client.get("/api/v1/actions?department=KM").status_code == 403
     assert client.get("/api/v1/actions").get_json()["actions"] == []
+
+
+def test_an_action_started_from_a_signal_and_closed_as_effective_rebases_the_signals_chart(client, db, users, office):
+    from datetime import datetime, time, timezone
+    from zoneinfo import ZoneInfo
+
+    from signals.models import ChartRebase, Signal
+
+    effective = today() - timedelta(weeks=9)
+    effective -= timedelta(days=effective.weekday())
+    since = effective - 4 * WEEK
+    km1 = office["KM-1"]
+    weekly(km1, since - 12 * WEEK, 12, 30)
+    weekly(km1, since, 4, 18)
+    weekly(km1, effective, 8, 36)
+    signal = Signal(key="test-signal", chart_key="service_point:KM-1:csat:satisfaction", kind="concern", rule="shift",
+                    scope_kind="service_point", scope_code="KM-1", department_code="KM", indicator="csat",
+                    question_code="satisfaction",
+                    since=datetime.combine(since, time(0, 0), ZoneInfo("Europe/Warsaw")).astimezone(timezone.utc))
+    db.session.add(signal)
+    db.session.commit()
+
+    login(client, users["head_km"])
+    page = client.get(f"/actions/new?signal={signal.id}").get_data(as_text=True)
+    assert f'value="{since.isoformat()}"' in page  # the day the problem began, from the signal
+    assert re.search(rf'<option selected value="{km1.id}">|<option value="{km1.id}" selected>', page)
+    created = client.post(f"/actions/new?signal={signal.id}", data={
+        "csrf_token": csrf_token_from(page), "title": "Grafik dyżurów", "kind": "corrective", "scope": "service_point",
+        "department_id": 0, "service_point_id": km1.id, "indicator": "csat", "question_code": "satisfaction",
+        "objective_id": 0, "owner_id": users["head_km"].id, "due_date": effective.isoformat(),
+        "effective_date": effective.isoformat(), "window_weeks": 8, "delta_points": 10,
+    })
+    assert created.status_code == 303, created.get_data(as_text=True)
+    action = db.session.scalar(sa.select(ImprovementAction))
+    assert action.signal_id == signal.id and action.problem_since == since
+    token = csrf_token_from(client.get(f"/actions/{action.id}").get_data(as_text=True))
+    client.post(f"/actions/{action.id}/status", data={"csrf_token": token, "status": "effective",
+                                                       "effectiveness_note": "Kolejka krótsza."})
+    [rebase] = db.session.scalars(sa.select(ChartRebase)).all()
+    assert (rebase.scope_kind, rebase.scope_code, rebase.question_code) == ("service_point", "KM-1", "satisfaction")
+    assert effective <= rebase.starts_on < effective + 8 * WEEK
+    login(client, users["head_ab"])
+    assert client.get(f"/actions/new?signal={signal.id}").status_code == 403

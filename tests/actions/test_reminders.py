@@ -73,8 +73,7 @@ def test_an_unreachable_mail_server_is_a_message_not_a_traceback(app, db, users,
     controller, _inbox = smtp
     km = db.session.scalar(sa.select(Department).where(Department.code == "KM"))
     make_action(users["quality_manager"], department=km, due=today() + timedelta(days=1))
-    app.config["MAIL_PORT"] = free_port()
-    app.extensions.pop("mail", None)
+    app.extensions["mail"].port = free_port()
     result = app.test_cli_runner().invoke(args=["send-action-reminders"])
     assert result.exit_code == 1
     assert "mail server" in result.output and "Traceback" not in result.output
