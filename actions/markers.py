@@ -31,7 +31,17 @@ def marker_text(action: ImprovementAction) -> str:
     return text
 
 
-def trend_markers(department_code: str | None, service_point_code: str | None) -> list[dict]:
-    """``{"x": "YYYY-MM", "text": ...}`` for every action in scope that has taken effect."""
-    return [{"x": f"{a.effective_date:%Y-%m}", "text": marker_text(a)}
+def trend_markers(department_code: str | None, service_point_code: str | None, by_day: bool = False) -> list[dict]:
+    """``{"x": "YYYY-MM", "text": ...}`` (``by_day``: ``"YYYY-MM-DD"``) for every action in scope that has
+    taken effect."""
+    return [{"x": a.effective_date.isoformat() if by_day else f"{a.effective_date:%Y-%m}", "text": marker_text(a)}
             for a in queries.actions_with_effective_date() if _applies(a, department_code, service_point_code)]
+
+
+def control_chart_markers(scope_kind: str, scope_code: str | None, department_code: str | None) -> list[dict]:
+    """Markers for a signals' control chart of a scope (office, department or counter), by effective day."""
+    if scope_kind == "office":
+        return [{"x": a.effective_date.isoformat(), "text": marker_text(a)}
+                for a in queries.actions_with_effective_date() if a.scope == "office"]
+    point = scope_code if scope_kind == "service_point" else None
+    return trend_markers(department_code or scope_code, point, by_day=True)

@@ -135,12 +135,16 @@ def csat_by_month_figure(
     return figure
 
 
-def add_action_markers(figure: go.Figure, markers: Sequence[Mapping[str, str]], name: str = "działania") -> go.Figure:
-    """Improvement actions on a trend chart: a triangle at the top of the month (``x``) each took effect in,
-    its ``text`` (title, status, measured effect) escaped in the hover label. Markers outside the chart's
-    months are left out."""
-    shown = set(figure.data[0].x) if figure.data else set()
-    markers = [m for m in markers if m["x"] in shown]
+def add_action_markers(figure: go.Figure, markers: Sequence[Mapping[str, str]], name: str = "działania",
+                       dates: bool = False) -> go.Figure:
+    """Improvement actions on a chart: a triangle at the top where each took effect — the month (``x`` a
+    category such as ``2026-09``) or, with ``dates``, the day (``x`` an ISO date on a date axis) — with its
+    ``text`` (title, status, measured effect) escaped in the hover label. Markers outside the chart are left out."""
+    shown = [str(x) for trace in figure.data if trace.x is not None for x in trace.x]
+    if dates:
+        markers = [m for m in markers if shown and min(shown) <= m["x"] <= max(shown)]
+    else:
+        markers = [m for m in markers if m["x"] in set(shown)]
     if not markers:
         return figure
     figure.add_trace(go.Scatter(

@@ -71,6 +71,12 @@ def test_an_action_on_a_falling_counter_shows_its_effect_everywhere(client, db, 
     figures = [json.loads(block) for block in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S)]
     markers = [trace for figure in figures for trace in figure.get("data", []) if trace.get("name") == "działania doskonalące"]
     assert markers and "Drugi pracownik" in markers[0]["hovertext"][0] and "poprawa" in markers[0]["hovertext"][0]
+    # ... and so does the counter's control chart, on the day the change took effect.
+    html = client.get("/dashboard/service-point/KM-1").get_data(as_text=True)
+    figures = [json.loads(block) for block in re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S)]
+    on_days = [trace for figure in figures for trace in figure.get("data", [])
+               if trace.get("name") == "działania doskonalące" and trace["x"] == [effective.isoformat()]]
+    assert on_days and "Drugi pracownik" in on_days[0]["hovertext"][0]
 
     # The PDF report of the quarter the action took effect in.
     quarter = period_containing_day(effective, "quarter", "Europe/Warsaw")
