@@ -121,6 +121,10 @@ def register_blueprints(app: Flask) -> None:
 
     register_signals(app)
 
+    import served
+
+    served.init_app(app)
+
     from actions import review_views  # noqa: F401  (adds /actions/review to the actions blueprint)
     from actions.public import bp as public_actions_bp
     from actions.views import bp as actions_bp
