@@ -1,8 +1,8 @@
 """The management review's part on improvement (ISO 9001 §9.3.2 a, e–f and §9.3.3): the report sections
 "Działania doskonalące" and "Wnioski", and the quarter's record.
 
-Wording is Polish (the report is a Polish document). Conclusions are drafted from the period's objectives
-and actions — opportunities for improvement (§9.3.3 a), needs for change (b) and resources (c) — and the
+Wording is Polish (the report is a Polish document). Conclusions are drafted from the period's signals,
+objectives and actions — opportunities for improvement (§9.3.3 a), needs for change (b) and resources (c) — and the
 quality manager edits them before the final report is downloaded; that final PDF is kept as the review's
 record (``ManagementReviewRecord``).
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from actions import queries
 from actions.measure import measure
@@ -21,6 +22,9 @@ from admin.services import audit
 from analytics.effects import Effect
 from analytics.periods import Period
 from extensions import db
+from signals import queries as signals_queries
+from signals.messages import describe
+from signals.services import scope_names
 from survey.models import User, utcnow
 
 STATUS_PL = {"planned": "zaplanowane", "in_progress": "w realizacji", "implemented": "wdrożone",
@@ -95,10 +99,25 @@ def _in_scope(action: ImprovementAction, department_code: str | None) -> bool:
     return department is not None and department.code == department_code
 
 
+def period_signals(period: Period, department_code: str | None, acted_on: set[int]) -> list[dict]:
+    """The period's signals worded in Polish, each with whether an action names it as its prompt."""
+    with force_locale("pl"):
+        names = scope_names()
+        return [{"kind": s.kind, "acted_on": s.id in acted_on,
+                 "message": describe(s, names.get((s.scope_kind, s.scope_code), s.scope_code or ""))}
+                for s in signals_queries.signals_since(period.start, period.end, department_code)]
+
+
 def draft_conclusions(objectives: list[dict], measured: list[tuple[ImprovementAction, Effect | None]],
-                      overdue: int, earlier_open: int) -> list[str]:
+                      overdue: int, earlier_open: int, signals: list[dict] = ()) -> list[str]:
     """Conclusions to discuss, one sentence each: what worked, what needs change, what needs resources."""
     lines = []
+    for signal in signals:
+        if signal["kind"] == "improvement":
+            lines.append(f"Szansa doskonalenia: {signal['message']} – ustalić przyczynę i utrwalić.")
+        elif signal["kind"] in ("concern", "objective_at_risk", "burst") and not signal["acted_on"]:
+            lines.append(f"Potrzeba zmiany: {signal['message']} – nie ma jeszcze działania; rozważyć działanie "
+                         f"korygujące.")
     for action, effect in measured:
         if effect is not None and effect.verdict == "improved":
             lines.append(f"Szansa doskonalenia: działanie „{action.title}” ({_scope_name(action)}) poprawiło wynik "
@@ -141,7 +160,10 @@ def improvement_section(period: Period, department_code: str | None, objectives:
     if record is not None and record.conclusions:
         conclusions, saved = [c["text"] for c in record.conclusions], True
     else:
-        conclusions, saved = draft_conclusions(objectives, measured, len(overdue), len(earlier_rows)), False
+        acted_on = {a.signal_id for a, _effect in measured if a.signal_id} | {a.signal_id for a in earlier if a.signal_id}
+        signals = period_signals(period, department_code, acted_on)
+        conclusions = draft_conclusions(objectives, measured, len(overdue), len(earlier_rows), signals)
+        saved = False
     return ImprovementSection(rows, overdue, earlier_rows, conclusions, saved)
 
 

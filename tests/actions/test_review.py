@@ -63,3 +63,13 @@ def test_review_is_for_managers_and_quarters_only(client, users, office):
     assert client.get("/actions/review?period=2026-05").status_code == 400
     assert client.get("/actions/review?period=nonsense").status_code == 400
     assert client.get("/actions/review/2026-Q1.pdf").status_code == 404
+
+
+def test_draft_names_signals_without_an_action_and_improvements():
+    signals = [{"kind": "concern", "acted_on": False, "message": "KM-1: CSAT – pogorszenie od 2026-05-04"},
+               {"kind": "concern", "acted_on": True, "message": "KM-2: CSAT – pogorszenie"},
+               {"kind": "improvement", "acted_on": False, "message": "AB-1: CSAT – poprawa"}]
+    lines = draft_conclusions([], [], 0, 0, signals)
+    assert any(line.startswith("Potrzeba zmiany: KM-1") for line in lines)
+    assert not any("KM-2" in line for line in lines)
+    assert any(line.startswith("Szansa doskonalenia: AB-1") for line in lines)
