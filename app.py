@@ -125,12 +125,22 @@ def register_blueprints(app: Flask) -> None:
 
     served.init_app(app)
 
+    from comments.views import bp as comments_bp
+
+    app.register_blueprint(comments_bp)
+
     from actions import review_views  # noqa: F401  (adds /actions/review to the actions blueprint)
     from actions.public import bp as public_actions_bp
     from actions.views import bp as actions_bp
 
     app.register_blueprint(actions_bp)
     app.register_blueprint(public_actions_bp)
+
+    from actions.services import answer_ids_linked_to_open_actions
+    from comments.retention import register_protected_comments
+
+    # Comments selected on open improvement actions keep their text past the retention period.
+    register_protected_comments(app, answer_ids_linked_to_open_actions)
 
 
 def _wants_json() -> bool:
@@ -196,6 +206,11 @@ def register_commands(app: Flask) -> None:
     from report.cli import register_commands as register_report_commands
 
     register_report_commands(app)
+
+    from comments.cli import COMMANDS as comment_commands
+
+    for command in comment_commands:
+        app.cli.add_command(command)
 
     from survey.cli import require_schema_for_commands
 

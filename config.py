@@ -118,6 +118,8 @@ class Config:
     OPINIA_KIOSK_RESET_SECONDS: int = field(default_factory=lambda: _env_int("OPINIA_KIOSK_RESET_SECONDS", 8))
     # A kiosk survey left part-answered this long asks "still there?" and, 20 s later, starts afresh.
     OPINIA_KIOSK_IDLE_SECONDS: int = field(default_factory=lambda: _env_int("OPINIA_KIOSK_IDLE_SECONDS", 90))
+    # Comments older than this lose their text in `flask purge-comments` (answers, counts and tags stay).
+    OPINIA_COMMENT_RETENTION_MONTHS: int = field(default_factory=lambda: _env_int("OPINIA_COMMENT_RETENTION_MONTHS", 24))
     # Per network address (Flask-Limiter syntax); generous because an office's guest Wi-Fi is one address.
     OPINIA_SUBMIT_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_SUBMIT_RATE_LIMIT", "30 per minute;300 per hour")

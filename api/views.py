@@ -55,3 +55,21 @@ def signals():
         return error(403, str(exc))
     except (PeriodError, ScopeError) as exc:
         return error(400, str(exc))
+
+
+@bp.get("/themes")
+@api_login_required
+def themes():
+    """What residents write about in ``period`` and scope: each theme's ``code``, ``name``, ``comments`` and figures."""
+    from comments.services import compute_theme_summary
+
+    try:
+        department, service_point = allowed_scope(
+            g.api_user, request.args.get("department") or None, request.args.get("service_point") or None
+        )
+        lang = "en" if request.args.get("lang") == "en" else "pl"
+        return jsonify(compute_theme_summary(period_argument(), department, service_point, lang).as_dict())
+    except ScopeForbidden as exc:
+        return error(403, str(exc))
+    except (PeriodError, ScopeError) as exc:
+        return error(400, str(exc))

@@ -5,12 +5,13 @@
   period menu's "custom range" choice; a shared link may also carry ``period=2026-07-01..2026-08-15``);
 - ``compare``: ``previous`` (default) shows changes against the previous period, ``none`` hides them;
 - ``sort`` / ``dir``: the column and direction of the departments or counters table;
-- ``q``, ``rating`` (repeatable, 1–5) and ``page``: the comments list.
+- ``q``, ``rating`` (repeatable, 1–5), ``theme`` (a theme's code) and ``page``: the comments list.
 
 Anything else that is malformed raises ``FilterError`` with a message for the user (the views answer 400).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ SORT_KEYS = ("name", "responses", "csat", "mean", "nps", "yes_share", "csat_chan
 COMPARE_CHOICES = ("previous", "none")
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 100_000
+THEME_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 class FilterError(ValueError):
@@ -39,6 +41,7 @@ class Filters:
     query: str = ""
     ratings: tuple[int, ...] = field(default=())
     page: int = 1
+    theme: str = ""
 
     @property
     def is_custom(self) -> bool:
@@ -57,6 +60,8 @@ class Filters:
             args["q"] = filters.query
         if filters.ratings:
             args["rating"] = list(filters.ratings)
+        if filters.theme:
+            args["theme"] = filters.theme
         if filters.page != 1:
             args["page"] = filters.page
         return args
@@ -113,7 +118,11 @@ def parse_filters(args: MultiDict, tz_name: str) -> Filters:
     query = args.get("q", "").strip()
     if len(query) > MAX_QUERY_LENGTH:
         raise FilterError(_("Szukany tekst może mieć najwyżej %(n)d znaków.", n=MAX_QUERY_LENGTH))
+    theme = args.get("theme", "").strip()
+    if theme and not THEME_CODE.match(theme):
+        raise FilterError(_("Nieznany temat komentarzy."))
     return Filters(
+        theme=theme,
         period=_period(args, tz_name),
         compare=compare == "previous",
         sort=sort,

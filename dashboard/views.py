@@ -17,6 +17,7 @@ import plotly
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analytics.exports import safe_csv_value
@@ -44,9 +45,15 @@ def _setup(state) -> None:
 
 def _filters() -> Filters:
     try:
-        return parse_filters(request.args, current_app.config["OPINIA_TIMEZONE"])
+        filters = parse_filters(request.args, current_app.config["OPINIA_TIMEZONE"])
     except FilterError as exc:
         abort(400, description=str(exc))
+    if filters.theme:
+        from comments.services import theme_codes
+
+        if filters.theme not in theme_codes():
+            abort(400, description=_("Nieznany temat komentarzy."))
+    return filters
 
 
 def _department_or_refuse(code: str) -> Department:
