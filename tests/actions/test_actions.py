@@ -120,6 +120,9 @@ def test_answer_ids_linked_to_open_actions(db, users, office):
     action = make_action(users["quality_manager"], department=department(db, "KM"), comment_ids=[comment_id],
                          effective=today())
     assert services.answer_ids_linked_to_open_actions() == {comment_id}
+    from comments.retention import protected_comment_ids
+
+    assert comment_id in protected_comment_ids()  # registered with comment retention
     services.set_status(users["quality_manager"], action, "not_effective", "Bez poprawy.")
     assert services.answer_ids_linked_to_open_actions() == set()
 
