@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from config import PROJECT_ROOT, Config, engine_options
 from extensions import babel, csrf, db, limiter, login_manager, migrate
-from security import register_security
+from security import STAFF_BLUEPRINTS, register_security, register_url_converters
 from survey.guards import register_guards
 
 
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -156,6 +157,7 @@ def register_error_handlers(app: Flask) -> None:
         413: _l("Za dużo danych"),
         429: _l("Zbyt wiele prób"),
         500: _l("Błąd serwera"),
+        503: _l("Serwer jest zajęty"),
     }
 
     def render_error(status: int, message: str):
@@ -169,6 +171,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        if request.blueprint in STAFF_BLUEPRINTS:
+            limit_kb = app.config["OPINIA_STAFF_MAX_CONTENT_LENGTH"] // 1024
+            return render_error(413, _("Formularz jest za duży (najwyżej %(kb)d kB). Skróć teksty i spróbuj ponownie.", kb=limit_kb))
         return render_error(413, _("Przesłano za dużo danych. Skróć komentarz i spróbuj ponownie."))
 
     @app.errorhandler(429)
@@ -178,7 +183,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         default = error.description if error.code != 500 else _("Coś poszło nie tak. Spróbuj ponownie za chwilę.")
-        return render_error(error.code or 500, default)
+        body, status = render_error(error.code or 500, default)
+        return body, status, [(name, value) for name, value in error.get_headers() if name == "Retry-After"]
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -78,10 +77,6 @@ def find_counter(token: str) -> CounterLookup:
     if not row.open or version is None:
         return CounterLookup(CounterStatus.INACTIVE, counter)
     return CounterLookup(CounterStatus.OPEN, counter, version)
-
-
-def new_submission_id() -> str:
-    return secrets.token_urlsafe(18)
 
 
 def store_response(

@@ -1,7 +1,7 @@
 """improvement actions, their selected comments, and the management reviews' records
 
 Revision ID: 0005_actions
-Revises: 0004_comments
+Revises: 0005_session_version
 Create Date: 2026-11-26 14:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0005_actions'
-down_revision = '0004_comments'
+down_revision = '0005_session_version'
 branch_labels = None
 depends_on = None
 
