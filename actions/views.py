@@ -162,10 +162,11 @@ def _prefill_from_signal(form: ActionForm, signal: Signal) -> None:
 
 
 def _signal_or_403() -> Signal | None:
-    signal_id = request.args.get("signal", type=int)
-    if signal_id is None:
+    if "signal" not in request.args:
         return None
-    signal = db.session.get(Signal, signal_id)
+    signal_id = request.args.get("signal", type=int)
+    # An id no database column holds is unknown, not a database error.
+    signal = db.session.get(Signal, signal_id) if signal_id is not None and 0 < signal_id < 2**31 else None
     if signal is None:
         abort(404)
     own = {d.code for d in current_user.departments}

@@ -190,3 +190,9 @@ def test_bad_input_is_a_400_with_polish_messages(client, db, users, office):
     ab = department(db, "AB")
     assert client.post("/actions/new", data={**base, "department_id": ab.id}).status_code in (400, 403)
     assert db.session.scalar(sa.select(sa.func.count(ImprovementAction.id))) == 0
+
+
+def test_an_unknown_or_huge_signal_id_is_a_404(client, users, office):
+    login(client, users["quality_manager"])
+    for value in ("999", str(10**40), "abc"):
+        assert client.get(f"/actions/new?signal={value}").status_code == 404
