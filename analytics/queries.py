@@ -99,8 +99,10 @@ def split_days_and_hours(boundaries: Sequence[datetime]) -> tuple[list[datetime]
     return [first, last], cut, hours
 
 
-def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None):
-    """``bucket, service_point_id, question_id, value, count`` summed from the day and hour count tables."""
+def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None,
+                                   question_ids: Sequence[int] | None = None):
+    """``bucket, service_point_id, question_id, value, count`` summed from the day and hour count tables
+    (of the questions ``question_ids``, default all)."""
     day_range, cut_days, hour_ranges = split_days_and_hours(boundaries)
     parts = []
     for table, column, condition in (
@@ -113,8 +115,10 @@ def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point
         if condition is None:
             continue
         points = sa.true() if service_point_ids is None else table.service_point_id.in_(list(service_point_ids))
+        asked = sa.true() if question_ids is None else table.question_id.in_(list(question_ids))
         parts.append(
-            sa.select(column.label("t"), table.service_point_id, table.question_id, table.value, table.n).where(condition, points)
+            sa.select(column.label("t"), table.service_point_id, table.question_id, table.value, table.n)
+            .where(condition, points, asked)
         )
     counts = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     total = sa.func.sum(counts.c.n)
@@ -140,7 +144,8 @@ def answer_counts(
     question_ids: dict[int, tuple[str, str]],
     source: str = "auto",
 ) -> pd.DataFrame:
-    """``bucket, service_point_id, question_id, value, count`` with ``value`` typed by the question's kind.
+    """``bucket, service_point_id, question_id, value, count`` of the questions in ``question_ids``, with
+    ``value`` typed by the question's kind.
 
     ``source``: ``hourly`` (the trigger-kept count tables), ``raw`` (the answers themselves) or ``auto``
     (hourly whenever the boundaries are whole UTC hours).
@@ -149,7 +154,8 @@ def answer_counts(
     if source == "hourly" or (source == "auto" and hourly_counts_cover(boundaries)):
         rows = [
             (bucket, sp, qid, _typed_value(question_ids[qid][1], value if value.lstrip("-").isdigit() else None, value), n)
-            for bucket, sp, qid, value, n in db.session.execute(hourly_answer_counts_statement(boundaries, service_point_ids))
+            for bucket, sp, qid, value, n in db.session.execute(
+                hourly_answer_counts_statement(boundaries, service_point_ids, list(question_ids)))
             if qid in question_ids
         ]
         return pd.DataFrame(rows, columns=columns)

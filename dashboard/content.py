@@ -443,8 +443,8 @@ def _scope_dashboard(filters: Filters, lang: str, trend: Period, department_code
                              min_sample)
         dashboard.tables["service_points"] = points
         dashboard.charts.append(_points_chart(points, target, min_sample))
-    dashboard.charts.insert(0, _trend_chart(indicators_by_month(trend, department_code, service_point_code),
-                                            target, min_sample))
+    months = indicators_by_month(trend, department_code, service_point_code, kinds=["rating_5"])
+    dashboard.charts.insert(0, _trend_chart(months, target, min_sample))
     dashboard.charts += _question_charts(indicators["questions"], question_labels(lang), filters)
     dashboard.charts.append(_heatmap_chart(indicators["by_weekday_hour"]))
     for chart in dashboard.charts:
