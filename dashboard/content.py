@@ -430,6 +430,7 @@ def _office_dashboard(filters: Filters) -> Dashboard:
     dashboard = _base(filters, None, None)
     dashboard.tables["departments"] = scope_table(
         "departments", _("Wydziały"), dashboard.indicators["by_department"], filters.compare, dashboard.min_sample)
+    add_served_section(dashboard)
     return dashboard
 
 
@@ -449,7 +450,15 @@ def _scope_dashboard(filters: Filters, lang: str, trend: Period, department_code
     dashboard.charts.append(_heatmap_chart(indicators["by_weekday_hour"]))
     for chart in dashboard.charts:
         dashboard.tables[chart.table.key] = chart.table
+    add_served_section(dashboard)
     return dashboard
+
+
+def add_served_section(dashboard: Dashboard) -> None:
+    """The queue system's figures (served/dashboard.py), imported here to keep the import graph one-way."""
+    from served.dashboard import add_served_section as add
+
+    add(dashboard)
 
 
 def all_comments_table(filters: Filters, department_code: str | None, service_point_code: str | None) -> Table:
