@@ -295,12 +295,23 @@ def _print_progress(total: int):
     return progress
 
 
+def _add_new_tables(database_url: str) -> None:
+    """Tables of features added since the database was seeded (``create_all`` only creates missing ones)."""
+    from extensions import db
+
+    app = make_app(database_url)
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+
+
 def ensure_seeded(n_responses: int, database_url: str | None = None, quiet: bool = False) -> str:
     """Make sure the benchmark database holds the data for ``n_responses``; returns its URL."""
     progress = (lambda n: None) if quiet else _print_progress(n_responses)
     if database_url and not database_url.startswith("sqlite"):
         if not _holds(database_url, n_responses):
             _seed_postgres(database_url, n_responses, progress)
+        _add_new_tables(database_url)
         return database_url
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     path = sqlite_path(n_responses)
@@ -313,6 +324,7 @@ def ensure_seeded(n_responses: int, database_url: str | None = None, quiet: bool
                 print(f"Building {path} (cached for later runs)", file=sys.stderr)
             _seed_sqlite(building, n_responses, progress)
             building.rename(path)
+        _add_new_tables(f"sqlite:///{path}")
     return f"sqlite:///{path}"
 
 
