@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from config import PROJECT_ROOT, Config, engine_options
 from extensions import babel, csrf, db, limiter, login_manager, migrate
-from security import register_security
+from security import STAFF_BLUEPRINTS, register_security, register_url_converters
 from survey.guards import register_guards
 
 
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -125,6 +126,10 @@ def register_blueprints(app: Flask) -> None:
 
     served.init_app(app)
 
+    from comments.views import bp as comments_bp
+
+    app.register_blueprint(comments_bp)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -139,6 +144,7 @@ def register_error_handlers(app: Flask) -> None:
         413: _l("Za dużo danych"),
         429: _l("Zbyt wiele prób"),
         500: _l("Błąd serwera"),
+        503: _l("Serwer jest zajęty"),
     }
 
     def render_error(status: int, message: str):
@@ -152,6 +158,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        if request.blueprint in STAFF_BLUEPRINTS:
+            limit_kb = app.config["OPINIA_STAFF_MAX_CONTENT_LENGTH"] // 1024
+            return render_error(413, _("Formularz jest za duży (najwyżej %(kb)d kB). Skróć teksty i spróbuj ponownie.", kb=limit_kb))
         return render_error(413, _("Przesłano za dużo danych. Skróć komentarz i spróbuj ponownie."))
 
     @app.errorhandler(429)
@@ -161,7 +170,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         default = error.description if error.code != 500 else _("Coś poszło nie tak. Spróbuj ponownie za chwilę.")
-        return render_error(error.code or 500, default)
+        body, status = render_error(error.code or 500, default)
+        return body, status, [(name, value) for name, value in error.get_headers() if name == "Retry-After"]
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -185,6 +195,11 @@ def register_commands(app: Flask) -> None:
     from report.cli import register_commands as register_report_commands
 
     register_report_commands(app)
+
+    from comments.cli import COMMANDS as comment_commands
+
+    for command in comment_commands:
+        app.cli.add_command(command)
 
     from survey.cli import require_schema_for_commands
 

@@ -280,12 +280,14 @@ def comments(
     ratings: Sequence[int] | None = None,
     page: int = 1,
     per_page: int = COMMENTS_PER_PAGE,
+    answer_ids: Sequence[int] | None = None,
 ) -> CommentsPage:
     """Residents' free-text comments, newest first, with the rating (first ``rating_5`` answer) of the same response.
 
     ``text`` filters case-insensitively by a fragment; ``ratings`` keeps comments whose response gave one of
-    those ratings. ``page`` counts from 1. Without filters the total comes from the count tables; the page
-    itself walks the responses newest first through the time index, so neither reads every comment.
+    those ratings; ``answer_ids`` only those comments (a page chosen elsewhere, e.g. by theme). ``page``
+    counts from 1. Without filters the total comes from the count tables; the page itself walks the
+    responses newest first through the time index, so neither reads every comment.
     """
     per_page = min(max(1, per_page), MAX_COMMENTS_PER_PAGE)
     page = max(1, page)
@@ -308,9 +310,12 @@ def comments(
         conditions.append(Answer.value_text.ilike(f"%{_escape_like(text.strip())}%", escape="\\"))
     if ratings:
         conditions.append(rating.in_(list(ratings)))
+    if answer_ids is not None:
+        conditions.append(Answer.id.in_(list(answer_ids)))
+    filtered = bool(text or ratings or answer_ids is not None)
     whole_hours = (start is None and end is None) or (
         start is not None and end is not None and hourly_counts_cover([start, end]))
-    if text or ratings or not whole_hours:
+    if filtered or not whole_hours:
         base = sa.select(Answer.id).join(Response, Response.id == Answer.response_id).where(*conditions)
         total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
     else:
@@ -324,6 +329,7 @@ def comments(
             ServicePoint.name,
             Department.code,
             Response.channel,
+            Answer.id,
         )
         .select_from(Answer)
         .join(Response, Response.id == Answer.response_id)
@@ -343,8 +349,10 @@ def comments(
             "service_point_name": sp_name,
             "department": dept_code,
             "channel": channel,
+            "id": answer_id,
         }
-        for submitted_at, comment, rating_value, sp_code, sp_name, dept_code, channel in _page_rows(statement, serial=not (text or ratings))
+        for submitted_at, comment, rating_value, sp_code, sp_name, dept_code, channel, answer_id
+        in _page_rows(statement, serial=not filtered)
     ]
     return CommentsPage(items, total, page, per_page)
 
