@@ -491,8 +491,8 @@ def _scope_dashboard(filters: Filters, lang: str, trend: Period, department_code
         dashboard.charts.append(_points_chart(points, target, min_sample))
     from actions.markers import trend_markers
 
-    dashboard.charts.insert(0, _trend_chart(indicators_by_month(trend, department_code, service_point_code),
-                                            target, min_sample, trend_markers(department_code, service_point_code)))
+    months = indicators_by_month(trend, department_code, service_point_code, kinds=["rating_5"])
+    dashboard.charts.insert(0, _trend_chart(months, target, min_sample, trend_markers(department_code, service_point_code)))
     dashboard.charts += _question_charts(indicators["questions"], question_labels(lang), filters)
     dashboard.charts.append(_heatmap_chart(indicators["by_weekday_hour"]))
     for chart in dashboard.charts:
