@@ -130,6 +130,19 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(comments_bp)
 
+    from actions import review_views  # noqa: F401  (adds /actions/review to the actions blueprint)
+    from actions.public import bp as public_actions_bp
+    from actions.views import bp as actions_bp
+
+    app.register_blueprint(actions_bp)
+    app.register_blueprint(public_actions_bp)
+
+    from actions.services import answer_ids_linked_to_open_actions
+    from comments.retention import register_protected_comments
+
+    # Comments selected on open improvement actions keep their text past the retention period.
+    register_protected_comments(app, answer_ids_linked_to_open_actions)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -191,6 +204,10 @@ def register_commands(app: Flask) -> None:
 
     for command in (indicators_command, rebuild_indicator_counts_command, import_responses_command, create_api_token_command):
         app.cli.add_command(command)
+
+    from actions.cli import send_action_reminders_command
+
+    app.cli.add_command(send_action_reminders_command)
 
     from report.cli import register_commands as register_report_commands
 

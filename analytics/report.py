@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -147,6 +148,8 @@ class ManagementReport:
     question_texts: dict[str, dict]
     min_samples: list[int] = field(default_factory=list)
     themes: dict = field(default_factory=dict)  # "Co piszą mieszkańcy": see ``themes_section``
+    # Improvement actions and conclusions (``actions.review.ImprovementSection``), added by report.services.
+    improvement: Any = None
 
     @property
     def has_data(self) -> bool:

@@ -6,6 +6,7 @@ counter and month breakdowns, changes, objectives — is summed from those few h
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -239,12 +240,20 @@ def weekday_hour_counts(period: Period | str, scope: Scope | None = None, *, sou
 
 
 def indicators_by_month(
-    period: Period | str, department_code: str | None = None, service_point_code: str | None = None, *, source: str = "auto"
+    period: Period | str, department_code: str | None = None, service_point_code: str | None = None, *,
+    source: str = "auto", kinds: Sequence[str] | None = None,
 ) -> list[dict]:
-    """Per-month indicators over a period (e.g. the last 12 months), for CSAT-by-month charts with intervals."""
+    """Per-month indicators over a period (e.g. the last 12 months), for CSAT-by-month charts with intervals.
+
+    ``kinds`` (e.g. ``["rating_5"]``) limits the questions to those kinds: a chart of one indicator then
+    reads only its own counts.
+    """
     period = as_period(period)
     scope = resolve_scope(department_code, service_point_code)
     questions, question_ids = queries.question_catalog()
+    if kinds is not None:
+        questions = [q for q in questions if q["kind"] in kinds]
+        question_ids = {qid: code_kind for qid, code_kind in question_ids.items() if code_kind[1] in kinds}
     counts = _fetch_counts(_boundaries([period]), scope, question_ids, source)
     return _by_month(counts, period, questions)
 

@@ -344,12 +344,15 @@ def _question_charts(questions: list[dict], texts: dict, filters: Filters) -> li
     return result
 
 
-def _trend_chart(months: list[dict], target: float | None, min_sample: int) -> Chart:
+def _trend_chart(months: list[dict], target: float | None, min_sample: int, markers: list[dict]) -> Chart:
     table = months_table(months, min_sample)
     frame = pd.DataFrame(table.rows, columns=["month", "n", "csat", "csat_ci_low", "csat_ci_high"])
     figure = charts.csat_by_month_figure(frame, target=target, min_sample=min_sample, labels=chart_labels())
+    charts.add_action_markers(figure, markers, _("działania doskonalące"))
     description = _("Linia: CSAT w miesiącu; pasmo: przedział ufności 95%; linia przerywana: cel. "
                     "Puste kółko: za mało odpowiedzi, wynik niekonkluzywny.")
+    if markers:
+        description += " " + _("Trójkąt: miesiąc, od którego obowiązuje działanie doskonalące.")
     return Chart("months", table.caption, description, charts.figure_json(figure), table)
 
 
@@ -486,8 +489,10 @@ def _scope_dashboard(filters: Filters, lang: str, trend: Period, department_code
                              min_sample)
         dashboard.tables["service_points"] = points
         dashboard.charts.append(_points_chart(points, target, min_sample))
-    dashboard.charts.insert(0, _trend_chart(indicators_by_month(trend, department_code, service_point_code),
-                                            target, min_sample))
+    from actions.markers import trend_markers
+
+    months = indicators_by_month(trend, department_code, service_point_code, kinds=["rating_5"])
+    dashboard.charts.insert(0, _trend_chart(months, target, min_sample, trend_markers(department_code, service_point_code)))
     dashboard.charts += _question_charts(indicators["questions"], question_labels(lang), filters)
     dashboard.charts.append(_heatmap_chart(indicators["by_weekday_hour"]))
     for chart in dashboard.charts:

@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from actions.review import improvement_section
 from analytics.exports import responses_csv_chunks, write_responses_csv, write_responses_xlsx
 from analytics.periods import Period
 from analytics.report import build_report
 from analytics.service import Scope, as_period, compute_indicators, resolve_scope
+from dashboard.filters import local_today
 from report.render import REPORT_FORMATS, render_report, start_chart_export
 
 REPORT_STEPS = ("wskaźniki okresu", "trend kwartalny", "komentarze mieszkańców", "wykresy", "dokument HTML", "PDF")
@@ -30,6 +32,8 @@ def management_report(period: Period | str, department_code: str | None, output_
         raise ValueError(f"format must be one of {', '.join(REPORT_FORMATS)}")
     start_chart_export()
     report = build_report(period, department_code, progress)
+    report.improvement = improvement_section(report.period, department_code, report.objectives,
+                                             local_today(report.period.tz_name))
     return render_report(report, output_format, progress)
 
 
