@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analytics.periods import PeriodError, current_period
@@ -42,7 +43,7 @@ def requested_scope() -> tuple[str, str | None]:
     try:
         department, _service_point = allowed_scope(current_user, request.args.get("department") or None, None)
     except ScopeForbidden:
-        abort(403, "Możesz pobierać tylko raporty swoich wydziałów.")
+        abort(403, _("Możesz pobierać tylko raporty swoich wydziałów."))
     except ScopeError as exc:
         abort(400, str(exc))
     return period, department
