@@ -110,17 +110,25 @@ INDICATOR_LABELS = {
 PERIOD_LABELS = {"month": _l("Miesiąc"), "quarter": _l("Kwartał"), "year": _l("Rok")}
 
 
+COMPARATOR_LABELS = {
+    ">=": _l("≥ co najmniej"),
+    ">": _l("> więcej niż"),
+    "<=": _l("≤ najwyżej"),
+    "<": _l("< mniej niż"),
+}
+
+
 class ObjectiveForm(FlaskForm):
+    """Shares are typed in percent (85 means 85 %); the view converts to and from the stored fraction."""
+
     name = StringField(_l("Nazwa celu"), validators=[required(), length(200)])
     scope = SelectField(_l("Zakres"), choices=[(s, SCOPE_LABELS[s]) for s in SCOPES])
     department_id = SelectField(_l("Wydział (dla zakresu „wydział”)"), coerce=int)
     service_point_id = SelectField(_l("Stanowisko (dla zakresu „stanowisko”)"), coerce=int)
     indicator = SelectField(_l("Wskaźnik"), choices=[(i, INDICATOR_LABELS[i]) for i in INDICATORS])
-    question_code = StringField(
-        _l("Kod pytania (puste: pierwsze pytanie pasującego rodzaju)"), validators=[Optional(), SURVEY_CODE_RULE]
-    )
-    comparator = SelectField(_l("Warunek"), choices=[(c, c) for c in COMPARATORS])
-    target = StringField(_l("Wartość docelowa (np. 0,85)"), validators=[required()])
+    question_code = SelectField(_l("Pytanie, z którego liczony jest wskaźnik"))
+    comparator = SelectField(_l("Warunek"), choices=[(c, COMPARATOR_LABELS[c]) for c in COMPARATORS])
+    target = StringField(_l("Wartość docelowa"), validators=[required()])
     min_sample = IntegerField(
         _l("Najmniejsza liczba odpowiedzi"),
         default=30,
@@ -129,13 +137,14 @@ class ObjectiveForm(FlaskForm):
     period_kind = SelectField(_l("Okres"), choices=[(p, PERIOD_LABELS[p]) for p in PERIOD_KINDS], default="quarter")
 
     def validate_target(self, field) -> None:
-        """Accepts a Polish decimal comma; the parsed value is left in ``field.number``."""
+        """Accepts a Polish decimal comma and a trailing "%"; the parsed value is left in ``field.number``."""
+        text = str(field.data or "").replace(",", ".").replace("%", "").replace("\u00a0", "").strip()
         try:
-            field.number = float(str(field.data).replace(",", ".").strip())
+            field.number = float(text)
         except ValueError:
             field.number = None
         if field.number is None or field.number != field.number or abs(field.number) > 1e9:
-            raise ValidationError(_l("Podaj liczbę, np. 0,85."))
+            raise ValidationError(_l("Podaj liczbę, np. 85 (dla odsetka w procentach) albo 4,2 (dla średniej)."))
 
 
 ROLE_LABELS = {
