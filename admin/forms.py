@@ -3,22 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    FieldList,
-    Form,
-    FormField,
-    IntegerField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from survey.definitions import PERIOD_KINDS
-from survey.models import COMPARATORS, INDICATORS, QUESTION_KINDS, ROLES, SCOPES
+from survey.models import COMPARATORS, INDICATORS, ROLES, SCOPES
 
 EMAIL_MAX = 254
 REQUIRED = _l("To pole jest wymagane.")
@@ -66,37 +55,6 @@ QUESTION_KIND_LABELS = {
     "single_choice": _l("Jeden wybór z listy"),
     "text": _l("Komentarz (tekst)"),
 }
-
-
-class QuestionForm(Form):
-    """One question row of the survey editor; a row with an empty code is ignored (the spare row)."""
-
-    code = StringField(_l("Kod pytania"), validators=[Optional(), SURVEY_CODE_RULE])
-    position = IntegerField(
-        _l("Kolejność"), validators=[Optional(), NumberRange(min=1, max=99, message=_l("Liczba od 1 do 99."))]
-    )
-    kind = SelectField(_l("Rodzaj"), choices=[(k, QUESTION_KIND_LABELS[k]) for k in QUESTION_KINDS])
-    text_pl = TextAreaField(_l("Treść po polsku"), validators=[Optional(), length(1000)])
-    text_en = TextAreaField(_l("Treść po angielsku"), validators=[Optional(), length(1000)])
-    required = BooleanField(_l("Odpowiedź wymagana"))
-    options = TextAreaField(
-        _l("Odpowiedzi do wyboru (jedna w wierszu: wartość | po polsku | po angielsku)"),
-        validators=[Optional(), length(4000)],
-    )
-    max_length = IntegerField(
-        _l("Najdłuższy komentarz (znaki)"),
-        validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Liczba od 1 do 10000."))],
-    )
-    remove = BooleanField(_l("Usuń to pytanie"))
-
-
-class SurveyForm(FlaskForm):
-    code = StringField(_l("Kod ankiety"), validators=[required(), SURVEY_CODE_RULE])
-    title_pl = StringField(_l("Tytuł po polsku"), validators=[required(), length(300)])
-    title_en = StringField(_l("Tytuł po angielsku"), validators=[Optional(), length(300)])
-    intro_pl = TextAreaField(_l("Wstęp po polsku"), validators=[Optional(), length(2000)])
-    intro_en = TextAreaField(_l("Wstęp po angielsku"), validators=[Optional(), length(2000)])
-    questions = FieldList(FormField(QuestionForm), min_entries=1, max_entries=50)
 
 
 SCOPE_LABELS = {"office": _l("Cały urząd"), "department": _l("Wydział"), "service_point": _l("Stanowisko")}

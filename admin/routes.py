@@ -11,8 +11,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from admin import confirmations, objective_views, survey_views  # noqa: F401  (their views register on ``bp``)
+from admin import confirmations, editor_views, objective_views, survey_views  # noqa: F401  (their views register on ``bp``)
 from admin import services
+from admin.audit_view import audit_entry
 from admin.blueprint import (
     INVALID,
     admin_required,
@@ -290,4 +291,5 @@ def user_active(user_id: int):
 def audit_log():
     page = max(request.args.get("page", 1, type=int), 1)
     rows, has_older = services.audit_page(page)
-    return render_template("admin/audit.html", rows=rows, page=page, has_older=has_older)
+    entries = [audit_entry(row) for row in rows]
+    return render_template("admin/audit.html", entries=entries, page=page, has_older=has_older)

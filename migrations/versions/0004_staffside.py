@@ -1,4 +1,4 @@
-"""a short code per counter for the typed address on posters
+"""a short code per counter for the typed address on posters; survey drafts of the editor
 
 Revision ID: 0004_staffside
 Revises: 0003
@@ -32,9 +32,20 @@ def upgrade():
     with op.batch_alter_table('service_points') as batch:
         batch.alter_column('short_code', existing_type=sa.String(length=16), nullable=False)
         batch.create_unique_constraint('uq_service_points_short_code', ['short_code'])
+    op.create_table('survey_drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survey_code', sa.String(length=64), nullable=False),
+    sa.Column('definition', sa.JSON(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('survey_code')
+    )
 
 
 def downgrade():
+    op.drop_table('survey_drafts')
     with op.batch_alter_table('service_points') as batch:
         batch.drop_constraint('uq_service_points_short_code', type_='unique')
         batch.drop_column('short_code')
