@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 MISSING = "—"
@@ -58,6 +59,29 @@ def comparator_symbol(comparator: str) -> str:
 def comparator_text(comparator: str) -> str:
     """Words a reader says aloud: "co najmniej" rather than ">="."""
     return str(COMPARATOR_WORDS.get(comparator, comparator))
+
+
+PERIOD_FORMATS_TEXT = _l("RRRR (rok), RRRR-Qn (kwartał), RRRR-MM (miesiąc) albo RRRR-MM-DD..RRRR-MM-DD (własny zakres)")
+
+
+def period_error_text(error: Exception) -> str:
+    """A ``PeriodError`` in the page's language: "Okres „2026-13”: miesiąc musi być od 01 do 12"."""
+    reason = getattr(error, "reason", "unknown")
+    params = {key: str(value) for key, value in getattr(error, "params", {}).items()}
+    value = params.get("value", "")
+    if reason == "missing":
+        return _("Podaj okres: %(formats)s.", formats=PERIOD_FORMATS_TEXT)
+    if reason == "month_range":
+        return _("Okres „%(value)s”: miesiąc musi być od 01 do 12.", value=value)
+    if reason == "year_range":
+        return _("Okres „%(value)s”: rok musi być od %(low)s do %(high)s.", value=value, low=params["low"], high=params["high"])
+    if reason == "bad_date":
+        return _("„%(value)s” nie jest poprawną datą (RRRR-MM-DD).", value=value)
+    if reason == "end_before_start":
+        return _("Okres „%(value)s”: data końcowa jest wcześniejsza niż początkowa.", value=value)
+    if reason == "timezone":
+        return _("Nieznana strefa czasowa „%(value)s” w ustawieniach (OPINIA_TIMEZONE).", value=value)
+    return _("Nieznany okres „%(value)s”. Podaj %(formats)s.", value=value, formats=PERIOD_FORMATS_TEXT)
 
 
 def is_local_address(url: str) -> bool:

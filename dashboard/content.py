@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from analytics import charts, queries
 from analytics.dashboard_data import question_labels, trend_period
@@ -106,8 +107,18 @@ class Dashboard:
         return self.indicators["responses"] > 0
 
     @property
+    def running(self) -> bool:
+        """The period has not ended: its numbers are "so far"."""
+        return bool(self.indicators["period_info"].get("running"))
+
+    @property
     def previous_label(self) -> str:
-        return self.indicators["previous_period"]["label"]
+        """What changes are measured against, to follow "wobec" ("compared with")."""
+        previous = self.indicators["previous_period"]
+        if previous.get("same_days_of"):
+            return ngettext("pierwszego %(num)d dnia okresu %(period)s", "pierwszych %(num)d dni okresu %(period)s",
+                            previous["days"], period=previous["same_days_of"])
+        return previous["label"]
 
 
 # ---- helpers ------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from admin.display import period_error_text
 from analytics.periods import Period, PeriodError, current_period, custom_period, last_periods, parse_period
 
 SORT_KEYS = ("name", "responses", "csat", "mean", "nps", "yes_share", "csat_change")
@@ -77,7 +78,7 @@ def _period(args: MultiDict, tz_name: str) -> Period:
             return custom_period(first, last, tz_name)
         return parse_period(text, tz_name) if text else current_period("quarter", tz_name)
     except PeriodError as exc:
-        raise FilterError(_("Nieprawidłowy okres: %(detail)s", detail=str(exc))) from exc
+        raise FilterError(period_error_text(exc)) from exc
 
 
 def _positive_int(text: str | None, default: int, name: str) -> int:

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from admin.display import period_error_text
 from analytics.periods import PeriodError, current_period
 from analytics.service import ScopeError, office_timezone
 from api.scope import ScopeForbidden, allowed_scope
@@ -39,13 +40,13 @@ def requested_scope() -> tuple[str, str | None]:
     """``(period text, department code)`` from the query string, checked against what the user may see."""
     period = request.args.get("period", "").strip()
     if not period:
-        abort(400, "Podaj okres, np. ?period=2026-Q3.")
+        abort(400, _("Podaj okres, np. ?period=2026-Q3."))
     try:
         department, _service_point = allowed_scope(current_user, request.args.get("department") or None, None)
     except ScopeForbidden:
         abort(403, _("Możesz pobierać tylko raporty swoich wydziałów."))
-    except ScopeError as exc:
-        abort(400, str(exc))
+    except ScopeError:
+        abort(400, _("Nie ma takiego wydziału ani stanowiska."))
     return period, department
 
 
@@ -75,8 +76,10 @@ def management_review(output_format: str):
     period, department = requested_scope()
     try:
         content = management_report(period, department, output_format)
-    except (PeriodError, ScopeError) as exc:
-        abort(400, str(exc))
+    except PeriodError as exc:
+        abort(400, period_error_text(exc))
+    except ScopeError:
+        abort(400, _("Nie ma takiego wydziału ani stanowiska."))
     return download(content, output_format, download_name("przeglad-zarzadzania", period, department, output_format))
 
 
@@ -89,8 +92,10 @@ def responses(output_format: str):
     period, department = requested_scope()
     try:
         target = export_target(period, department)
-    except (PeriodError, ScopeError) as exc:
-        abort(400, str(exc))
+    except PeriodError as exc:
+        abort(400, period_error_text(exc))
+    except ScopeError:
+        abort(400, _("Nie ma takiego wydziału ani stanowiska."))
     filename = download_name("odpowiedzi", target.period, department, output_format)
     if output_format == "csv":
         return download(stream_with_context(csv_stream(target)), output_format, filename)

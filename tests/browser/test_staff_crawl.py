@@ -45,9 +45,23 @@ def staff_links(page, base: str) -> list[str]:
     return found
 
 
+def visible_text(page, language: str) -> str:
+    """The page's text without the parts marked as another language (a Polish page may quote an English
+    question text, which is no code)."""
+    return page.evaluate(
+        """(language) => {
+            const copy = document.body.cloneNode(true);
+            copy.querySelectorAll('[lang]').forEach(e => { if (e.lang !== language) e.remove(); });
+            copy.querySelectorAll('script, style').forEach(e => e.remove());
+            return copy.innerText || copy.textContent;
+        }""",
+        language,
+    )
+
+
 def check_page(page, language: str) -> list[str]:
     problems = []
-    text = page.inner_text("body")
+    text = visible_text(page, language)
     for match in CODES_ANYWHERE.finditer(text):
         problems.append(f"code {match.group(0)!r}")
     if language == "pl":

@@ -59,8 +59,8 @@ def test_xlsx_download(admin_client, report_office):
 
 @pytest.mark.parametrize("query, status, message", [
     ("", 400, "Podaj okres"),
-    ("?period=2026-Q9", 400, "unknown period"),
-    (f"?period={PERIOD}&department=XX", 400, "unknown department"),
+    ("?period=2026-Q9", 400, "Nieznany okres „2026-Q9”"),
+    (f"?period={PERIOD}&department=XX", 400, "Nie ma takiego wydziału"),
 ])
 def test_bad_input_is_a_clear_400(admin_client, report_office, query, status, message):
     for path in ("/reports/management-review.pdf", "/reports/responses.csv"):
