@@ -15,11 +15,13 @@ from flask_login import current_user, login_required
 from admin.display import period_error_text
 from analytics.periods import PeriodError, current_period
 from analytics.service import ScopeError, office_timezone
+from dashboard.filters import period_choices
 from api.scope import ScopeForbidden, allowed_scope
 from report.services import (
     EXPORT_FORMATS,
     MEDIA_TYPES,
     REPORT_FORMATS,
+    TEXT_EXPORTS,
     csv_stream,
     download_name,
     export_target,
@@ -39,6 +41,11 @@ def default_report_period() -> str:
 def requested_scope() -> tuple[str, str | None]:
     """``(period text, department code)`` from the query string, checked against what the user may see."""
     period = request.args.get("period", "").strip()
+    if period == "custom":
+        first, last = request.args.get("from", "").strip(), request.args.get("to", "").strip()
+        if not (first and last):
+            abort(400, _("Podaj obie daty własnego zakresu: od i do (RRRR-MM-DD)."))
+        period = f"{first}..{last}"
     if not period:
         abort(400, _("Podaj okres, np. ?period=2026-Q3."))
     try:
@@ -65,6 +72,7 @@ def index():
         departments=visible_departments(current_user),
         whole_office=sees_whole_office(current_user),
         default_period=default_report_period(),
+        period_choices=period_choices(office_timezone()),
     )
 
 
@@ -97,8 +105,8 @@ def responses(output_format: str):
     except ScopeError:
         abort(400, _("Nie ma takiego wydziału ani stanowiska."))
     filename = download_name("odpowiedzi", target.period, department, output_format)
-    if output_format == "csv":
-        return download(stream_with_context(csv_stream(target)), output_format, filename)
+    if output_format in TEXT_EXPORTS:
+        return download(stream_with_context(csv_stream(target, output_format)), output_format, filename)
     stream = io.BytesIO()
     write_export(stream, target, output_format)
     return download(stream.getvalue(), output_format, filename)
