@@ -14,6 +14,12 @@
     var figure = JSON.parse(block.textContent);
     var layout = figure.layout || {};
     layout.autosize = true;
+    if (target.clientWidth < 600 && layout.xaxis) {
+      // A phone: slanted month labels that do not overlap, and room kept for them.
+      layout.xaxis.tickangle = -60;
+      layout.xaxis.automargin = true;
+      layout.margin = Object.assign({}, layout.margin, { l: 48, r: 8 });
+    }
     window.Plotly.newPlot(target, figure.data || [], layout, CONFIG).then(function () {
       target.setAttribute("data-drawn", "true");
       var details = target.parentNode.querySelector("details.chart-data");

@@ -14,7 +14,7 @@ from tests.browser.conftest import assert_no_axe_violations, has_horizontal_scro
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 800}
 STAFF_PREFIXES = ("/admin", "/dashboard", "/reports")
-DOWNLOADS = re.compile(r"\.(pdf|png|svg|csv|xlsx|html|js)$|/csv/|/confirm|/kiosk$")
+DOWNLOADS = re.compile(r"\.(pdf|png|svg|csv|csv-excel|xlsx|html|js)$|/csv/|/kiosk$")
 MAX_PAGES = 40
 
 # Codes the program uses internally; a person should read words instead.
@@ -69,10 +69,14 @@ def check_page(page, language: str) -> list[str]:
     problems += [f"werkzeug text {t!r}" for t in WERKZEUG_TEXTS if t in text]
     if has_horizontal_scroll(page):
         problems.append("horizontal scroll at 1280 px")
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('.table-scroll'))
+        .filter(box => box.scrollWidth > box.clientWidth + 1).map(box => box.getAttribute('aria-label') || 'table')""")
+    problems += [f"table {name!r} does not fit at 1280 px" for name in cut]
     return problems
 
 
-def crawl(page, live_server, language: str, start: str) -> dict[str, list[str]]:
+def crawl(page, live_server, language: str, start: str, shots: str | None = None) -> dict[str, list[str]]:
+    """Visit every page shape reachable from ``start``; with ``shots``, leave a screenshot of each."""
     page.goto(f"{live_server.url}{start}?lang={language}")
     queue, seen_shapes, problems = [start], set(), {}
     while queue and len(seen_shapes) < MAX_PAGES:
@@ -86,6 +90,8 @@ def crawl(page, live_server, language: str, start: str) -> dict[str, list[str]]:
         assert page.locator("html").get_attribute("lang") == language, path
         found = check_page(page, language)
         assert_no_axe_violations(page)
+        if shots:
+            screenshot(page, f"crawl-{shots}{re.sub(r'[^a-z0-9]+', '-', shape.lower()).strip('-')}.png")
         if found:
             problems[path] = sorted(set(found))
         queue += staff_links(page, live_server.url)
@@ -99,7 +105,8 @@ def test_staff_pages_speak_plainly(open_page, live_server, demo_responses, role,
     page = open_page(**DESKTOP, locale="pl-PL" if language == "pl" else "en-GB")
     account = live_server.create_user(role, ("KM",) if role == "department_head" else ())
     log_in(page, live_server, account)
-    problems = crawl(page, live_server, language, "/admin/")
+    shots = f"{role}-{language}-" if language == "pl" else None
+    problems = crawl(page, live_server, language, "/admin/", shots)
     assert not problems, "\n".join(f"{path}: {', '.join(found)}" for path, found in problems.items())
     screenshot(page, f"crawl-last-page-{role}-{language}.png")
 
