@@ -119,6 +119,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from signals import register as register_signals
+
+    register_signals(app)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -194,3 +198,7 @@ def register_commands(app: Flask) -> None:
     from report.cli import register_commands as register_report_commands
 
     register_report_commands(app)
+
+    from survey.cli import require_schema_for_commands
+
+    require_schema_for_commands(app)

@@ -8,21 +8,21 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
 
-from admin.forms import QUESTION_KIND_LABELS, SURVEY_CODE_RULE, length, required
+from admin.forms import QUESTION_KIND_LABELS, SURVEY_CODE_RULE, StaffForm, length, required
 from survey.models import QUESTION_KINDS
 
 CHOICE_ROWS_SPARE = 2
 MAX_CHOICES = 20
 
 
-class SurveyTextsForm(FlaskForm):
+class SurveyTextsForm(StaffForm):
     title_pl = StringField(_l("Tytuł po polsku"), validators=[required(), length(300)])
     title_en = StringField(_l("Tytuł po angielsku"), validators=[Optional(), length(300)])
     intro_pl = TextAreaField(_l("Wstęp po polsku"), validators=[Optional(), length(2000)])
     intro_en = TextAreaField(_l("Wstęp po angielsku"), validators=[Optional(), length(2000)])
 
 
-class NewSurveyForm(FlaskForm):
+class NewSurveyForm(StaffForm):
     code = StringField(_l("Krótka nazwa w adresach i plikach (małe litery, cyfry, „-”)"), validators=[required(), SURVEY_CODE_RULE])
     title_pl = StringField(_l("Tytuł po polsku"), validators=[required(), length(300)])
     title_en = StringField(_l("Tytuł po angielsku"), validators=[Optional(), length(300)])
@@ -36,7 +36,7 @@ class ChoiceRow(Form):
     en = StringField(_l("Po angielsku"), validators=[Optional(), length(200)])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(StaffForm):
     kind = SelectField(_l("Rodzaj pytania"), choices=[(k, QUESTION_KIND_LABELS[k]) for k in QUESTION_KINDS])
     text_pl = TextAreaField(_l("Treść po polsku"), validators=[required(), length(1000)])
     text_en = TextAreaField(_l("Treść po angielsku"), validators=[Optional(), length(1000)])

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import FieldList, FormField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from survey.definitions import PERIOD_KINDS
 from survey.models import COMPARATORS, INDICATORS, ROLES, SCOPES
+from survey.text_safety import describe_character, first_forbidden_character
 
 EMAIL_MAX = 254
 REQUIRED = _l("To pole jest wymagane.")
-CODE_RULE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$", message=_l("Kod: litery, cyfry, „-” lub „_”, najwyżej 32 znaki."))
+CODE_RULE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z", message=_l("Kod: litery, cyfry, „-” lub „_”, najwyżej 32 znaki."))
 SURVEY_CODE_RULE = Regexp(
-    r"^[a-z0-9][a-z0-9_-]{0,63}$", message=_l("Kod: małe litery, cyfry, „-” lub „_”, najwyżej 64 znaki.")
+    r"^[a-z0-9][a-z0-9_-]{0,63}\Z", message=_l("Kod: małe litery, cyfry, „-” lub „_”, najwyżej 64 znaki.")
 )
 
 
@@ -25,7 +26,38 @@ def length(maximum: int) -> Length:
     return Length(max=maximum, message=_l("Najwyżej %(max)d znaków.", max=maximum))
 
 
-class LoginForm(FlaskForm):
+def _text_fields(fields):
+    """Every field holding text, also inside the survey editor's question rows (FieldList of FormField)."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from _text_fields(field.entries)
+        elif isinstance(field, FormField):
+            yield from _text_fields(field.form)
+        elif isinstance(field.data, str):
+            yield field
+
+
+class StaffForm(FlaskForm):
+    """A staff form that refuses characters which cannot be stored or exported (``survey.text_safety``).
+
+    One check for every text field of every staff form, so a department, counter or question name can
+    never carry a control character into the XLSX export.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in _text_fields(self):
+            character = first_forbidden_character(field.data)
+            if character is not None:
+                field.errors = [*field.errors, _l(
+                    "To pole zawiera niewidoczny znak sterujący lub inny niedozwolony znak (%(code)s); usuń go.",
+                    code=describe_character(character),
+                )]
+                valid = False
+        return valid
+
+
+class LoginForm(StaffForm):
     email = StringField(
         _l("Adres e-mail"),
         validators=[InputRequired(message=_l("Podaj adres e-mail.")), Length(max=EMAIL_MAX)],
@@ -35,12 +67,12 @@ class LoginForm(FlaskForm):
     )
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(StaffForm):
     code = StringField(_l("Kod"), validators=[required(), CODE_RULE])
     name = StringField(_l("Nazwa"), validators=[required(), length(200)])
 
 
-class ServicePointForm(FlaskForm):
+class ServicePointForm(StaffForm):
     code = StringField(_l("Kod"), validators=[required(), CODE_RULE])
     name = StringField(_l("Nazwa stanowiska"), validators=[required(), length(200)])
     department_id = SelectField(_l("Wydział"), coerce=int, validators=[required()])
@@ -76,7 +108,7 @@ COMPARATOR_LABELS = {
 }
 
 
-class ObjectiveForm(FlaskForm):
+class ObjectiveForm(StaffForm):
     """Shares are typed in percent (85 means 85 %); the view converts to and from the stored fraction."""
 
     name = StringField(_l("Nazwa celu"), validators=[required(), length(200)])
@@ -112,10 +144,10 @@ ROLE_LABELS = {
 }
 
 
-class UserForm(FlaskForm):
+class UserForm(StaffForm):
     email = StringField(
         _l("Adres e-mail"),
-        validators=[required(), length(EMAIL_MAX), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Podaj poprawny adres e-mail."))],
+        validators=[required(), length(EMAIL_MAX), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message=_l("Podaj poprawny adres e-mail."))],
     )
     role = SelectField(_l("Rola"), choices=[(r, ROLE_LABELS[r]) for r in ROLES])
     departments = SelectMultipleField(_l("Wydziały (dla kierownika wydziału)"), coerce=int)

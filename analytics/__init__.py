@@ -11,6 +11,10 @@ Public functions (names are stable; dashboards and reports build on them):
   ``nps_indicators``, ``yes_no_indicators``, ``single_choice_indicators``, ``question_indicators``,
   ``question_change``, ``with_changes``, ``questions_from_counts``, ``grouped_questions``, ``indicator_value``.
 - ``analytics.objectives`` (pure): ``ObjectiveSpec``, ``objective_status``, ``evaluate_objective``.
+- ``analytics.spc`` (pure): Laney p′ charts — ``laney_limits(counts, n, baseline=slice)`` → ``Limits``
+  (``center``, ``sigma_z``, ``trial``, ``at(n, sigmas)``), ``rebase_from(starts, dates)``, ``mark_points``,
+  ``spc_chart(frame, rebase_dates=)``, ``latest_run``, ``choose_grain``, ``assurance``.
+- ``analytics.bursts`` (pure): ``low_rating_bursts``, ``suspicious_bursts``, ``usual_rate_per_hour``.
 - ``analytics.service`` (needs an app context): ``compute_indicators(period, department_code=None,
   service_point_code=None) -> dict`` (the JSON of the CLI and the API), ``indicators_by_month(period, ...)``
   (one entry per month, for CSAT-by-month charts with intervals), ``weekday_hour_counts(period, scope=None)``,

@@ -8,6 +8,10 @@ Thin data is never drawn as a confident number: a month or a counter whose sampl
 is drawn hollow / pale and its hover text says "not conclusive"; a month without answers is a gap, not 0 %.
 The figures use a small fixed template (not Plotly's default theme), which keeps their JSON short and the
 output identical for identical input.
+
+Plotly draws the text of labels, ticks and hover boxes as a subset of HTML (``<a href>``, ``<b>``, ...), so
+every text that comes from people — counter names, choice options, titles — goes through ``plain`` first:
+a label ``<a href="...">`` is shown as those characters, never as a live link.
 """
 from __future__ import annotations
 
@@ -66,6 +70,11 @@ DEFAULT_LABELS = {
 }
 
 
+def plain(text) -> str:
+    """``text`` escaped for Plotly's HTML-like labels (which decode the entities back to the characters)."""
+    return html.escape(str(text), quote=False)
+
+
 def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
     return {**DEFAULT_LABELS, **(labels or {})}
 
@@ -73,7 +82,7 @@ def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
 def _figure(title: str | None, text: Mapping[str, str], **layout) -> go.Figure:
     figure = go.Figure(layout={"template": TEMPLATE, "separators": text["separators"], **layout})
     if title:
-        figure.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, margin={"t": 60})
+        figure.update_layout(title={"text": plain(title), "x": 0, "xanchor": "left"}, margin={"t": 60})
     return figure
 
 
@@ -138,7 +147,7 @@ def service_point_bar_figure(
     ``points`` has columns ``code``, ``name``, ``n``, ``csat``, ``csat_ci_low``, ``csat_ci_high``.
     """
     text = _labels(labels)
-    codes = [str(c) for c in points["code"]]
+    codes = [plain(c) for c in points["code"]]
     csat = [_none_if_nan(v) for v in points["csat"]]
     low = [_none_if_nan(v) for v in points["csat_ci_low"]]
     high = [_none_if_nan(v) for v in points["csat_ci_high"]]
@@ -152,7 +161,7 @@ def service_point_bar_figure(
                  "array": [None if c is None else h - c for c, h in zip(csat, high)],
                  "arrayminus": [None if c is None else c - lo for c, lo in zip(csat, low)]},
         hovertext=[
-            f"{html.escape(str(name))}<br>{text['csat']} {_percent(c, text)}, {text['responses']}: {count}"
+            f"{plain(name)}<br>{text['csat']} {_percent(c, text)}, {text['responses']}: {count}"
             + (f"<br>{text['not_conclusive']}" if count < min_sample else "")
             for name, c, count in zip(points["name"], csat, n)
         ],
@@ -213,7 +222,7 @@ def choice_figure(
     options = list(counts)
     values = [int(counts[o]) for o in options]
     total = sum(values)
-    names = [str(option_labels.get(o, o)) for o in options]
+    names = [plain(option_labels.get(o, o)) for o in options]
     figure = _figure(title, text, height=max(180, 70 + 45 * len(options)), showlegend=False,
                      xaxis={"title": {"text": text["answers"]}, "rangemode": "tozero"},
                      yaxis={"autorange": "reversed", "type": "category", "automargin": True})

@@ -7,7 +7,9 @@ code, ``text`` the resident's words. ``submitted_at`` is the office's local time
 Rows are streamed from the database in batches (no ORM object per response), so a quarter of a large office
 exports without holding every answer in memory. Residents' text could start with ``=``, ``+``, ``-`` or
 ``@``, which spreadsheet programs run as a formula: the CSV prefixes such cells with an apostrophe and the
-XLSX stores every text cell explicitly as a string.
+XLSX stores every text cell explicitly as a string. Text stored before every entry refused control
+characters may still hold some; both formats drop them (``survey.text_safety.clean_text``), so the XLSX stays
+a valid file.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from analytics.periods import Period
 from analytics.service import Scope
 from extensions import db
 from survey.models import Answer, Department, Question, Response, ServicePoint
+from survey.text_safety import clean_text
 
 # ``external_id``: the paper form's number (``paper:<id>``) or another source's key; empty for phone answers.
 BASE_COLUMNS = ("response_id", "external_id", "submitted_at", "department", "service_point", "channel", "language")
@@ -92,7 +95,9 @@ def response_records(period: Period, scope: Scope, codes: list[str]) -> Iterator
 
 
 def safe_csv_value(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's CSV-injection advice)."""
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's CSV-injection advice);
+    characters a spreadsheet cannot hold are dropped."""
+    value = clean_text(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -126,10 +131,11 @@ def write_responses_csv(out: IO[str], period: Period, scope: Scope) -> int:
 
 
 def _string_safe_cells(sheet, values: list[Any]) -> list[Any]:
-    """Values for a write-only sheet; text starting with ``=`` (which openpyxl would store as a formula) is
-    wrapped in a cell explicitly typed as a string. Other values go in as they are (much faster)."""
+    """Values for a write-only sheet, without characters XML cannot hold; text starting with ``=`` (which
+    openpyxl would store as a formula) is wrapped in a cell explicitly typed as a string. Other values go in
+    as they are (much faster)."""
     cells = []
-    for value in values:
+    for value in map(clean_text, values):
         if isinstance(value, str) and value.startswith("="):
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"

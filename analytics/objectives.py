@@ -6,6 +6,7 @@ indicator the count itself is the measure, so the minimum sample does not apply 
 """
 from __future__ import annotations
 
+import math
 import operator
 from dataclasses import dataclass
 
@@ -62,8 +63,14 @@ class ObjectiveSpec:
         return {"department": self.department_code, "service_point": self.service_point_code}.get(self.scope)
 
 
+def finite_target(target: float | None) -> float | None:
+    """The target, or None when it is not a finite number (PostgreSQL could store ``NaN`` from a survey file
+    before files were checked; JSON has no NaN, and nothing can be judged against it)."""
+    return target if target is not None and math.isfinite(target) else None
+
+
 def objective_status(value: float | None, n: int, comparator: str, target: float, min_sample: int, indicator: str = "") -> str:
-    if value is None or (indicator != "responses" and n < min_sample):
+    if value is None or finite_target(target) is None or (indicator != "responses" and n < min_sample):
         return INSUFFICIENT_DATA
     return MET if COMPARE[comparator](value, target) else NOT_MET
 
@@ -78,7 +85,7 @@ def evaluate_objective(spec: ObjectiveSpec, questions: list[dict], responses: in
         "indicator": spec.indicator,
         "question": spec.question_code,
         "comparator": spec.comparator,
-        "target": spec.target,
+        "target": finite_target(spec.target),
         "min_sample": spec.min_sample,
         "period_kind": spec.period_kind,
         "value": value,

@@ -251,7 +251,7 @@ def question_catalog() -> tuple[list[dict], dict[int, tuple[str, str]]]:
 
 
 def active_objectives() -> list:
-    from analytics.objectives import ObjectiveSpec
+    from analytics.objectives import ObjectiveSpec, finite_target
 
     statement = (
         sa.select(QualityObjective)
@@ -263,7 +263,7 @@ def active_objectives() -> list:
         ObjectiveSpec(
             name=o.name,
             indicator=o.indicator,
-            target=o.target,
+            target=finite_target(o.target),
             comparator=o.comparator,
             min_sample=o.min_sample,
             scope=o.scope,

@@ -1,9 +1,9 @@
 """``/api/v1`` endpoints: thin views that parse the query, check permissions and call ``analytics.service``."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
-from analytics.periods import PeriodError
+from analytics.periods import PeriodError, parse_period
 from analytics.service import ScopeError, compute_indicators
 from api.auth import api_login_required
 from api.scope import ScopeForbidden, allowed_scope
@@ -32,6 +32,25 @@ def indicators():
             g.api_user, request.args.get("department") or None, request.args.get("service_point") or None
         )
         return jsonify(compute_indicators(period_argument(), department, service_point))
+    except ScopeForbidden as exc:
+        return error(403, str(exc))
+    except (PeriodError, ScopeError) as exc:
+        return error(400, str(exc))
+
+
+@bp.get("/signals")
+@api_login_required
+def signals():
+    """Signals and control charts of the office, a ``department`` or a ``service_point`` (now, or ``period``)."""
+    from signals.payload import signals_payload
+
+    try:
+        department, service_point = allowed_scope(
+            g.api_user, request.args.get("department") or None, request.args.get("service_point") or None
+        )
+        text = period_argument()
+        period = parse_period(text, current_app.config["OPINIA_TIMEZONE"]) if text else None
+        return jsonify(signals_payload(period, department, service_point))
     except ScopeForbidden as exc:
         return error(403, str(exc))
     except (PeriodError, ScopeError) as exc:

@@ -36,6 +36,8 @@ from analytics.report import (
     points,
     signed,
 )
+from signals.report import report_section
+from survey.text_safety import clean_text
 
 CHART_WIDTH, CHART_HEIGHT = 760, 330
 QUARTER_LABELS = {"month": "kwartał"}
@@ -127,16 +129,20 @@ def svg_as_image(svg: str, alternative: str = "") -> str:
     return f'<img class="chart" alt="{escape(alternative)}" src="data:image/svg+xml;base64,{data}">'
 
 
-def render_html(report: ManagementReport, svgs: dict[str, str]) -> str:
-    """The whole report as one self-contained HTML document (opens offline: no external file is referenced)."""
-    return render_template(
+def render_html(report: ManagementReport, svgs: dict[str, str], spc=None) -> str:
+    """The whole report as one self-contained HTML document (opens offline: no external file is referenced).
+
+    Names stored before every entry refused control characters are cleaned out (``survey.text_safety``):
+    they are not allowed in HTML or in the inline SVG charts."""
+    return clean_text(render_template(
         "report/report.html",
         report=report,
         charts=svgs,
+        spc=spc,
         pct=pct, decimal=decimal, integer=integer, signed=signed, points=points, interval=interval,
         p_value_text=p_value_text, first_of_kind=first_of_kind, labelled_counts=labelled_counts, counted=counted,
         channel_names=CHANNEL_PL, top_comments=TOP_COMMENTS_PER_DEPARTMENT, default_min_sample=DEFAULT_MIN_SAMPLE,
-    )
+    ))
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -153,9 +159,13 @@ def render_report(report: ManagementReport, output_format: str, progress: Callab
     progress("wykresy")
     svgs = chart_svgs(report)
     alternatives = chart_alternatives(report)
+    spc = report_section(report.period, report.scope)
+    svgs.update({name: figure_svg(figure) for name, figure in spc.figures.items()})
+    alternatives.update({chart.key: f"Karta kontrolna. {chart.caption}" for chart in spc.charts})
     progress("dokument HTML")
     if output_format == "html":
-        return render_html(report, {name: svg_inline(svg, alternatives.get(name, "")) for name, svg in svgs.items()}).encode("utf-8")
-    html = render_html(report, {name: svg_as_image(svg, alternatives.get(name, "")) for name, svg in svgs.items()})
+        inline = {name: svg_inline(svg, alternatives.get(name, "")) for name, svg in svgs.items()}
+        return render_html(report, inline, spc).encode("utf-8")
+    html = render_html(report, {name: svg_as_image(svg, alternatives.get(name, "")) for name, svg in svgs.items()}, spc)
     progress("PDF")
     return html_to_pdf(html)

@@ -58,7 +58,8 @@ def requested_scope() -> tuple[str, str | None]:
 
 
 def download(content: bytes | Iterator[bytes], output_format: str, filename: str) -> Response:
-    response = Response(content, mimetype=MEDIA_TYPES[output_format])
+    # content_type, not mimetype: the media types already name their charset, which Flask would add again.
+    response = Response(content, content_type=MEDIA_TYPES[output_format])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,10 +1,15 @@
 """Command-line tasks: ``flask --app app init-db | import-survey | seed-demo | create-user``."""
 from __future__ import annotations
 
+import functools
+import sys
+from pathlib import Path
+
 import click
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from flask_migrate import upgrade
+from sqlalchemy.exc import SQLAlchemyError
 
 from extensions import db
 from survey.accounts import AccountError, create_user
@@ -16,6 +21,46 @@ from survey.models import Response, ServicePoint
 def register_commands(app) -> None:
     for command in (init_db_command, import_survey_command, seed_demo_command, create_user_command, survey_url_command):
         app.cli.add_command(command)
+
+
+# Commands that work on a database without Opinia's tables (they create them).
+SCHEMA_FREE_COMMANDS = frozenset({"init-db"})
+
+
+def missing_schema_problem() -> str | None:
+    """Why the database cannot serve a command yet, or None. Never creates an SQLite file that is missing."""
+    url = db.engine.url
+    shown = url.render_as_string(hide_password=True)
+    hint = "run `flask --app app init-db` first"
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:" \
+            and not Path(url.database).exists():
+        return f"the database {shown} does not exist yet: {hint}"
+    try:
+        ready = sa.inspect(db.engine).has_table(Response.__tablename__)
+    except SQLAlchemyError as exc:
+        return f"cannot open the database {shown}: {getattr(exc, 'orig', None) or exc}"
+    return None if ready else f"the database {shown} has no tables yet: {hint}"
+
+
+def _requiring_schema(callback):
+    @functools.wraps(callback)
+    def checked(*args, **kwargs):
+        problem = missing_schema_problem()
+        if problem:
+            raise click.ClickException(problem)
+        return callback(*args, **kwargs)
+
+    return checked
+
+
+def require_schema_for_commands(app: Flask) -> None:
+    """Every command of the app but ``init-db`` first checks that the database is set up: a clear message
+    instead of a "no such table" traceback (and no empty SQLite file left behind). Call it last."""
+    for name, command in app.cli.commands.items():
+        if name not in SCHEMA_FREE_COMMANDS and command.callback is not None \
+                and not getattr(command.callback, "requires_schema", False):
+            command.callback = _requiring_schema(command.callback)
+            command.callback.requires_schema = True
 
 
 @click.command("init-db")
@@ -55,9 +100,14 @@ def seed_demo_command(responses: int) -> None:
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice(["admin", "quality_manager", "department_head"]))
 @click.option("--department", "departments", multiple=True, help="Department code (repeatable).")
-@click.password_option(help="Asked for when not given.")
-def create_user_command(email: str, role: str, departments: tuple[str, ...], password: str) -> None:
-    """Create a staff account."""
+@click.option("--password", envvar="OPINIA_NEW_PASSWORD",
+              help="At least 10 characters; also from OPINIA_NEW_PASSWORD. Asked for (twice) when not given.")
+def create_user_command(email: str, role: str, departments: tuple[str, ...], password: str | None) -> None:
+    """Create a staff account (in scripts, without a terminal: give --password or OPINIA_NEW_PASSWORD)."""
+    if password is None:
+        if not sys.stdin.isatty():
+            raise click.UsageError("no terminal to ask for the password: give --password or set OPINIA_NEW_PASSWORD")
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = create_user(email, role, password, departments)
     except AccountError as exc:

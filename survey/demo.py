@@ -47,6 +47,9 @@ DEPARTMENTS = {
 
 # How well each counter does: mean satisfaction shift; a couple are visibly worse.
 COUNTER_QUALITY = {"KM-3": -0.6, "KM-4": -0.3, "AB-2": -0.4, "GK-1": 0.3, "KO-1": 0.4}
+# The story the control charts find: over the last weeks one counter gets worse and one gets better
+# (change of the mean rating, weeks before the seeding).
+STORY = {"KM-2": (-1.6, 9), "AB-2": (1.2, 11)}
 
 GOOD_COMMENTS = [
     "Bardzo miła i kompetentna obsługa, dziękuję!",
@@ -110,9 +113,24 @@ def _random_workday(rng: random.Random, now: datetime, tz: ZoneInfo) -> datetime
             return day
 
 
-def generate_response(rng: random.Random, counter_code: str) -> dict[str, int | str]:
+def story_shift(counter_code: str, submitted_at: datetime, now: datetime) -> float:
+    """How much better or worse the counter's ratings are at ``submitted_at`` in the demo's story."""
+    shift, weeks = STORY.get(counter_code, (0.0, 0))
+    return shift if submitted_at >= now - timedelta(weeks=weeks) else 0.0
+
+
+def _past_office_hours_time(rng: random.Random, now: datetime, tz: ZoneInfo) -> datetime:
+    """A moment of office hours on a workday of the last year, never later than ``now`` (today's office hours
+    may still be ahead)."""
+    while True:
+        moment = _office_hours_time(rng, _random_workday(rng, now, tz), tz)
+        if moment <= now:
+            return moment
+
+
+def generate_response(rng: random.Random, counter_code: str, shift: float = 0.0) -> dict[str, int | str]:
     """One resident's plausible answers; better counters get better answers."""
-    quality = COUNTER_QUALITY.get(counter_code, 0.0)
+    quality = COUNTER_QUALITY.get(counter_code, 0.0) + shift
     satisfaction = int(min(5, max(1, round(rng.gauss(4.1 + quality, 1.0)))))
     answers: dict[str, int | str] = {"satisfaction": satisfaction}
     if rng.random() < 0.9:
@@ -136,7 +154,7 @@ def _demo_rows(
     for offset in range(count):
         counter = rng.choice(counters)
         response_id = first_id + offset
-        submitted_at = _office_hours_time(rng, _random_workday(rng, now, tz), tz)
+        submitted_at = _past_office_hours_time(rng, now, tz)
         response = {
             "id": response_id,
             "service_point_id": counter.id,
@@ -153,7 +171,7 @@ def _demo_rows(
                 "value_int": value if isinstance(value, int) else None,
                 "value_text": value if isinstance(value, str) else None,
             }
-            for code, value in generate_response(rng, counter.code).items()
+            for code, value in generate_response(rng, counter.code, story_shift(counter.code, submitted_at, now)).items()
         ]
         yield response, answers
 

@@ -27,6 +27,8 @@ from limits import parse_many
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from survey.text_safety import has_forbidden_characters
+
 ANSWERED_COOKIE = "opinia_answered"
 KIOSK_COOKIE = "opinia_kiosk"
 KIOSK_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600
@@ -222,7 +224,8 @@ def malformed_submission_problem() -> str | None:
     """Why a posted survey answer cannot be a real browser's submission, or None if it can.
 
     A browser never sends a field twice for these forms, never sends control characters from a text box
-    (PostgreSQL refuses NUL in text), and always sends UTF-8: Werkzeug would keep undecodable ``%FF``
+    (PostgreSQL refuses NUL in text, XML and so XLSX exports refuse U+FFFF: ``survey.text_safety``), and
+    always sends UTF-8: Werkzeug would keep undecodable ``%FF``
     escapes as literal text and turn raw invalid bytes into U+FFFD, so both are caught here.
     """
     if request.mimetype not in FORM_MIMETYPES:
@@ -252,7 +255,7 @@ def _undecodable_urlencoded_body() -> bool:
 def _has_forbidden_characters(text) -> bool:
     if not isinstance(text, str):
         return True
-    return "\ufffd" in text or any(ord(c) < 32 and c not in "\r\n\t" for c in text)
+    return "\ufffd" in text or has_forbidden_characters(text)
 
 
 def refuse_malformed_submission() -> None:

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from survey.importers import ImportFileError, import_responses
+from survey.import_store import ImportWriteError
+from survey.importers import MAX_FILE_BYTES, ImportFileError, import_responses
 
 
 @click.command("import-responses")
@@ -16,6 +17,8 @@ def import_responses_command(file: Path, survey_code: str) -> None:
 
     Nothing is imported when any line is wrong; every bad line is listed. Importing again adds nothing.
     """
+    if file.stat().st_size > MAX_FILE_BYTES:  # not even read into memory
+        raise click.ClickException(f"{file} is larger than {MAX_FILE_BYTES // 1_000_000} MB; split it into smaller files")
     try:
         result = import_responses(file.read_bytes(), survey_code, source_name=file.name)
     except ImportFileError as exc:
@@ -23,6 +26,8 @@ def import_responses_command(file: Path, survey_code: str) -> None:
             click.echo(f"error: {problem}", err=True)
         click.echo(f"Nothing imported: {len(exc.problems)} problem(s) in {file}.", err=True)
         raise click.exceptions.Exit(1) from exc
+    except ImportWriteError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(
         f"Imported {result.imported} paper responses ({result.answers} answers) from {file}; "
         f"{result.already_imported} were already imported."

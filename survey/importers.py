@@ -1,9 +1,13 @@
 """Paper forms: importing transcribed answers from a long-format CSV file.
 
 The file has the header ``response_id,submitted_at,service_point,question,value`` and one row per answer.
-The whole file is checked first; if any line is wrong nothing is stored and every bad line is reported
-with its number and the reason. Responses are keyed by ``external_id = "paper:<response_id>"``, so
-importing the same file again adds nothing. Imported responses have the channel ``paper``.
+The whole file is checked first, without touching the database's write lock; if any line is wrong nothing
+is stored and every bad line is reported with its number and the reason — also what the CSV reader itself
+cannot read (a quote that is never closed, a field over the reader's limit), absurd dates and characters
+that cannot be stored (``survey.text_safety``). Only then are the responses written, in short transactions
+(``survey.import_store``) so residents' answers keep arriving during a large import. Responses are keyed by
+``external_id = "paper:<response_id>"``, so importing the same file again adds nothing. Imported responses
+have the channel ``paper``.
 """
 from __future__ import annotations
 
@@ -16,16 +20,29 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 
 from extensions import db
-from survey.models import Answer, AuditLog, Question, Response, ServicePoint, Survey, SurveyVersion, utcnow
+from survey.import_store import EXTERNAL_ID_PREFIX, PaperRows, store_paper_responses
+from survey.models import Question, Response, ServicePoint, Survey, SurveyVersion, utcnow
+from survey.text_safety import describe_character, first_forbidden_character
 
 COLUMNS = ("response_id", "submitted_at", "service_point", "question", "value")
-EXTERNAL_ID_PREFIX = "paper:"
 MAX_RESPONSE_ID_LENGTH = 100
 YES = {"1", "yes", "tak", "true", "t", "y"}
 NO = {"0", "no", "nie", "false", "f", "n"}
 # A timestamp a little ahead of the clock is a typo in the date, not a paper form from the future.
 FUTURE_TOLERANCE = timedelta(hours=1)
+# Paper forms of this service are recent; a date before this is a typo (0001-01-01 would even overflow).
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+# A quoted field that holds a line break followed by what looks like the next row: a quote left open.
+_SWALLOWED_ROW = re.compile(r"[\r\n][^,\r\n]*,\s*\d{4}-\d\d-\d\d[T ]")
+SHOWN_CHARACTERS = 60
+# About a million answer lines: far beyond any office's paper forms, small enough to check in memory.
+MAX_FILE_BYTES = 100_000_000
+
+
+def shown(raw: str) -> str:
+    """``raw`` quoted for a message, cut short: a 200,000-character field must not flood the terminal."""
+    return repr(raw if len(raw) <= SHOWN_CHARACTERS else raw[:SHOWN_CHARACTERS] + "…")
 
 
 @dataclass(frozen=True)
@@ -45,7 +62,7 @@ class ImportFileError(ValueError):
         super().__init__("; ".join(str(p) for p in self.problems))
 
 
-@dataclass
+@dataclass(slots=True)
 class PaperResponse:
     response_id: str
     first_line: int
@@ -74,18 +91,18 @@ def parse_value(question: Question, raw: str) -> int | str:
     if question.kind in ("rating_5", "nps"):
         low, high = (1, 5) if question.kind == "rating_5" else (0, 10)
         if not re.fullmatch(r"\d{1,2}", raw) or not low <= int(raw) <= high:
-            raise ValueError(f"{question.code} ({question.kind}) must be a whole number from {low} to {high}, got {raw!r}")
+            raise ValueError(f"{question.code} ({question.kind}) must be a whole number from {low} to {high}, got {shown(raw)}")
         return int(raw)
     if question.kind == "yes_no":
         if raw.lower() in YES:
             return 1
         if raw.lower() in NO:
             return 0
-        raise ValueError(f"{question.code} (yes_no) must be yes/no (tak/nie, 1/0), got {raw!r}")
+        raise ValueError(f"{question.code} (yes_no) must be yes/no (tak/nie, 1/0), got {shown(raw)}")
     if question.kind == "single_choice":
         allowed = [o["value"] for o in question.options or []]
         if raw not in allowed:
-            raise ValueError(f"{question.code} must be one of {', '.join(allowed)}, got {raw!r}")
+            raise ValueError(f"{question.code} must be one of {', '.join(allowed)}, got {shown(raw)}")
         return raw
     limit = question.max_length or 1000
     if len(raw) > limit:
@@ -94,26 +111,59 @@ def parse_value(question: Question, raw: str) -> int | str:
 
 
 def parse_timestamp(raw: str, now: datetime) -> datetime:
+    """The moment in UTC, or ``ValueError``: not ISO 8601, no offset, before ``EARLIEST`` or in the future."""
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"submitted_at {raw!r} is not an ISO 8601 date and time (e.g. 2026-09-30T10:15:00+02:00)") from None
+        raise ValueError(f"submitted_at {shown(raw)} is not an ISO 8601 date and time (e.g. 2026-09-30T10:15:00+02:00)") from None
     if moment.tzinfo is None:
-        raise ValueError(f"submitted_at {raw!r} needs a UTC offset or Z (e.g. 2026-09-30T10:15:00+02:00)")
-    moment = moment.astimezone(timezone.utc)
+        raise ValueError(f"submitted_at {shown(raw)} needs a UTC offset or Z (e.g. 2026-09-30T10:15:00+02:00)")
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:30:00+01:00 is a moment before year 1 in UTC
+        moment = EARLIEST - timedelta(days=1) if moment.year < EARLIEST.year else datetime.max.replace(tzinfo=timezone.utc)
+    if moment < EARLIEST:
+        raise ValueError(f"submitted_at {shown(raw)} lies before {EARLIEST:%Y-%m-%d}; check the year")
     if moment > now + FUTURE_TOLERANCE:
-        raise ValueError(f"submitted_at {raw!r} lies in the future")
+        raise ValueError(f"submitted_at {shown(raw)} lies in the future")
     return moment
 
 
+class UnreadableCsv(ValueError):
+    """The CSV reader stopped: the file cannot be read past ``line``."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
 def _rows(data: bytes):
-    """``(line number, fields)`` per CSV record; bytes that are not UTF-8 survive as surrogates to be reported."""
+    """``(line number, fields)`` per CSV record; bytes that are not UTF-8 survive as surrogates to be reported.
+
+    The reader is strict, so a quote that is never closed ends in an ``UnreadableCsv`` naming the line where
+    the record began instead of swallowing the rest of the file into one field.
+    """
     text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
-    for fields in reader:
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UnreadableCsv(start, _csv_error_message(str(exc), start, reader.line_num)) from None
         yield start, fields
         start = reader.line_num + 1
+
+
+def _csv_error_message(error: str, start: int, stopped: int) -> str:
+    if "field larger than field limit" in error:
+        return f"a field is longer than {csv.field_size_limit()} characters; nothing after it can be read"
+    where = f"lines {start}–{stopped}" if stopped > start else f"line {start}"
+    if "unexpected end of data" in error:
+        return f"a quoted field starts on {where} but its closing quote (\") is missing"
+    return f"the CSV cannot be read on {where} ({error}); check the quotes (\") of this record"
 
 
 def _check_header(header: list[str]) -> list[Problem]:
@@ -126,10 +176,24 @@ def _check_header(header: list[str]) -> list[Problem]:
     return []
 
 
+def _field_problem(fields: list[str]) -> str | None:
+    """Why the raw fields of a row cannot be taken as text at all, or None (one scan of the joined row)."""
+    row = "\t".join(fields)  # a tab is allowed text, so joining hides nothing
+    if _UNDECODABLE.search(row):
+        return "is not valid UTF-8 text (save the file as UTF-8)"
+    if ("\n" in row or "\r" in row) and any(_SWALLOWED_ROW.search(f) for f in fields):
+        return "a quoted field runs over the following lines, which look like rows: a closing quote (\") is missing"
+    character = first_forbidden_character(row)
+    if character is not None:
+        return f"contains a control character or another character that cannot be stored ({describe_character(character)})"
+    return None
+
+
 def _check_row(line: int, fields: list[str], ctx: _Context, responses: dict[str, PaperResponse]) -> list[str]:
     """Validate one row and add it to ``responses``; returns the reasons it is wrong."""
-    if any(_UNDECODABLE.search(f) for f in fields):
-        return ["is not valid UTF-8 text (save the file as UTF-8)"]
+    field_problem = _field_problem(fields)
+    if field_problem:
+        return [field_problem]
     if len(fields) != len(COLUMNS):
         return [f"expected {len(COLUMNS)} columns ({','.join(COLUMNS)}), found {len(fields)}"]
     response_id, raw_time, point_code, code, raw_value = (f.strip() for f in fields)
@@ -143,10 +207,10 @@ def _check_row(line: int, fields: list[str], ctx: _Context, responses: dict[str,
         reasons.append(str(exc))
     point = ctx.service_points.get(point_code)
     if point is None:
-        reasons.append(f"unknown service point {point_code!r}")
+        reasons.append(f"unknown service point {shown(point_code)}")
     question = ctx.questions.get(code)
     if question is None:
-        reasons.append(f"unknown question {code!r} (survey {ctx.version.survey.code} asks {', '.join(ctx.questions)})")
+        reasons.append(f"unknown question {shown(code)} (survey {ctx.version.survey.code} asks {', '.join(ctx.questions)})")
     elif raw_value:
         try:
             value = parse_value(question, raw_value)
@@ -181,7 +245,10 @@ def _check_required(responses: dict[str, PaperResponse], ctx: _Context) -> list[
 def validate_file(data: bytes, ctx: _Context) -> dict[str, PaperResponse]:
     """Every response of the file, or ``ImportFileError`` listing every bad line."""
     rows = _rows(data)
-    first = next(rows, None)
+    try:
+        first = next(rows, None)
+    except UnreadableCsv as exc:
+        raise ImportFileError([Problem(exc.line, str(exc))]) from None
     if first is None:
         raise ImportFileError([Problem(1, f"the file is empty; the header must be {','.join(COLUMNS)}")])
     header_problems = _check_header(first[1])
@@ -189,10 +256,14 @@ def validate_file(data: bytes, ctx: _Context) -> dict[str, PaperResponse]:
         raise ImportFileError(header_problems)
     problems: list[Problem] = []
     responses: dict[str, PaperResponse] = {}
-    for line, fields in rows:
-        if not any(f.strip() for f in fields):
-            continue
-        problems.extend(Problem(line, reason) for reason in _check_row(line, fields, ctx, responses))
+    try:
+        for line, fields in rows:
+            if not any(f.strip() for f in fields):
+                continue
+            problems.extend(Problem(line, reason) for reason in _check_row(line, fields, ctx, responses))
+    except UnreadableCsv as exc:
+        problems.append(Problem(exc.line, str(exc)))
+        raise ImportFileError(problems) from None
     problems.extend(_check_required(responses, ctx))
     if problems:
         raise ImportFileError(problems)
@@ -219,33 +290,39 @@ def _already_imported(response_ids: list[str]) -> set[str]:
     return {e.removeprefix(EXTERNAL_ID_PREFIX) for e in found}
 
 
+def paper_rows(paper: PaperResponse, ctx: _Context) -> PaperRows:
+    """The response row and its answer rows, ready for Core INSERTs (no ORM object per response)."""
+    response = {
+        "service_point_id": paper.service_point.id,
+        "survey_version_id": ctx.version.id,
+        "submitted_at": paper.submitted_at,
+        "language": "pl",
+        "channel": "paper",
+        "external_id": EXTERNAL_ID_PREFIX + paper.response_id,
+    }
+    answers = [
+        {
+            "question_id": ctx.questions[code].id,
+            "value_int": value if isinstance(value, int) else None,
+            "value_text": value if isinstance(value, str) else None,
+        }
+        for code, (_line, value) in paper.answers.items()
+    ]
+    return PaperRows(response, answers)
+
+
 def import_responses(data: bytes, survey_code: str, *, source_name: str = "") -> ImportResult:
-    """Validate the whole file, then store its new responses in one transaction (all or nothing)."""
+    """Validate the whole file, then store its new responses: all of them or, on any failure, none."""
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError([Problem(0, f"the file is larger than {MAX_FILE_BYTES // 1_000_000} MB; split it into smaller files")])
     ctx = _context(survey_code)
     responses = validate_file(data, ctx)
     known = _already_imported(list(responses))
     new = [r for r in responses.values() if r.response_id not in known]
-    for paper in new:
-        response = Response(
-            service_point_id=paper.service_point.id,
-            survey_version_id=ctx.version.id,
-            submitted_at=paper.submitted_at,
-            language="pl",
-            channel="paper",
-            external_id=EXTERNAL_ID_PREFIX + paper.response_id,
-        )
-        for code, (_line, value) in paper.answers.items():
-            question_id = ctx.questions[code].id
-            if isinstance(value, int):
-                response.answers.append(Answer(question_id=question_id, value_int=value))
-            else:
-                response.answers.append(Answer(question_id=question_id, value_text=value))
-        db.session.add(response)
-    answers = sum(len(r.answers) for r in new)
-    db.session.add(AuditLog(
-        action="import-responses",
-        entity="response",
-        details={"source": source_name, "survey": survey_code, "imported": len(new), "already_imported": len(known)},
-    ))
-    db.session.commit()
+    rows = [paper_rows(r, ctx) for r in new]
+    # End the read transaction first: on SQLite a read snapshot that residents' answers have overtaken could
+    # not be turned into a write, and nothing of the validation needs to stay locked.
+    db.session.rollback()
+    audit = {"source": source_name, "survey": survey_code, "imported": len(new), "already_imported": len(known)}
+    answers = store_paper_responses(rows, audit)
     return ImportResult(imported=len(new), answers=answers, already_imported=len(known))

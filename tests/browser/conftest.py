@@ -188,7 +188,8 @@ def open_page(browser):
             java_script_enabled=javascript,
             has_touch=width < 800,
         )
-        context.set_default_timeout(10_000)
+        # Generous: a loaded 2-core CI machine hashes a password and draws the charts in seconds, not ms.
+        context.set_default_timeout(30_000)
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []

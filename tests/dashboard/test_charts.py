@@ -1,6 +1,7 @@
 """analytics.charts: pure figure builders (no app, no database)."""
 from __future__ import annotations
 
+import html
 import json
 
 import pandas as pd
@@ -76,7 +77,8 @@ def test_nps_split_without_answers_draws_empty_bars():
 
 def test_choice_figure_keeps_option_order_and_labels():
     figure = charts.choice_figure({"lt5": 4, "gt30": 1}, {"lt5": "< 5 min", "gt30": "> 30 min"})
-    assert list(figure.data[0].y) == ["< 5 min", "> 30 min"] and list(figure.data[0].x) == [4, 1]
+    # Plotly reads labels as HTML and shows "&lt;" as "<": the escaped label reads "< 5 min" on screen.
+    assert list(figure.data[0].y) == ["&lt; 5 min", "&gt; 30 min"] and list(figure.data[0].x) == [4, 1]
 
 
 def test_weekday_hour_matrix_fills_every_weekday_and_hour_between():
@@ -100,4 +102,14 @@ def test_figure_json_is_deterministic_and_cannot_close_a_script_block():
     first, second = charts.figure_json(build()), charts.figure_json(build())
     assert first == second
     assert "</script>" not in first and "<" not in first and "&" not in first
-    assert json.loads(first)["data"][0]["y"] == ["</script><script>alert(1)</script> & co"]
+    assert json.loads(first)["data"][0]["y"] == ["&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"]
+
+
+def test_option_labels_and_counter_names_with_markup_stay_text():
+    link = '<a href="https://zlo.example">kliknij</a>'
+    choice = charts.choice_figure({"a": 3}, {"a": link})
+    assert choice.data[0].y[0] == choice.data[0].hovertext[0].rsplit(": ", 1)[0] == html.escape(link, quote=False)
+    points = pd.DataFrame({"code": ["KM-1"], "name": [link], "n": [40], "csat": [0.5], "csat_ci_low": [0.4],
+                           "csat_ci_high": [0.6]})
+    bars = charts.service_point_bar_figure(points)
+    assert "<a" not in json.dumps(bars.to_plotly_json()["data"]) and "&lt;a href" in bars.data[0].hovertext[0]

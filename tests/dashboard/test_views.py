@@ -193,7 +193,8 @@ def test_comment_csv_is_formula_safe(head_client, office, db):
 
 def test_every_table_has_a_working_csv_link(head_client, km_data):
     html = text_of(head_client.get("/dashboard/department/KM" + Q3))
-    links = [link.replace("&amp;", "&") for link in re.findall(r'href="(/dashboard/department/KM/csv/[^"]+)"', html)]
+    links = [link.replace("&amp;", "&")
+             for link in re.findall(r'href="(/dashboard/department/KM/csv/[^"]+|/signals/chart\.csv[^"]+)"', html)]
     tables = re.findall(r'<table class="data-table" id="table-(\w+)"', html)
     assert len(links) == len(tables) + 1  # plus the comments list
     for link in links:

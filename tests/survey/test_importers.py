@@ -139,3 +139,136 @@ def test_cli_reports_bad_lines_then_a_good_import_shows_in_indicators(app, db, o
     assert (october["responses"], settled["yes_share"]) == (1, 0.0)
     again = runner.invoke(args=["import-responses", str(good), "--survey", SURVEY])
     assert "Imported 0 paper responses" in again.output and "3 were already imported" in again.output
+
+
+# --- what the outside test sent: the CSV reader's own errors, absurd dates and sizes, characters -------------
+
+def run_cli(app, tmp_path, content: bytes):
+    path = tmp_path / "paper.csv"
+    path.write_bytes(content)
+    return app.test_cli_runner().invoke(args=["import-responses", str(path), "--survey", SURVEY])
+
+
+def test_unclosed_quote_imports_nothing_and_names_the_line(app, db, office, tmp_path):
+    attack = (HEADER + "U-1,2026-09-30T10:15:00Z,KM-1,satisfaction,5\n"
+              'U-1,2026-09-30T10:15:00Z,KM-1,comment,"Miła obsługa\n'
+              "U-2,2026-09-30T10:20:00Z,KM-1,satisfaction,1\n"
+              "U-3,2026-09-30T10:25:00Z,KM-1,satisfaction,1\n").encode()
+    result = run_cli(app, tmp_path, attack)
+    assert result.exit_code == 1
+    assert 'line 3: a quoted field starts on lines 3–5 but its closing quote (") is missing' in result.output
+    assert "Nothing imported" in result.output and "Imported" not in result.output
+    assert count(db, Response) == 0
+
+
+def test_quote_closed_lines_later_does_not_swallow_rows_into_a_comment(db, office):
+    attack = (HEADER + 'S-1,2026-09-30T10:15:00Z,KM-1,comment,"Miła\n'
+              "S-1,2026-09-30T10:15:00Z,KM-1,satisfaction,5\n"
+              'S-2,2026-09-30T10:20:00Z,KM-1,satisfaction,1"\n').encode()
+    problems = problems_of(attack)
+    assert problems[0].startswith("line 2: a quoted field runs over the following lines")
+    assert count(db, Response) == 0
+
+
+def test_a_comment_over_several_lines_is_still_fine(db, office):
+    data = (HEADER + "M-1,2026-09-30T10:15:00Z,KM-1,satisfaction,4\n"
+            'M-1,2026-09-30T10:15:00Z,KM-1,comment,"Pierwsza linia,\ndruga linia"\n').encode()
+    assert import_responses(data, SURVEY).imported == 1
+
+
+def test_quote_inside_an_unquoted_field_is_named(db, office):
+    problems = problems_of((HEADER + 'Q-1,2026-09-30T10:15:00Z,KM-1,comment,"a"b\n').encode())
+    assert problems == ['line 2: the CSV cannot be read on line 2 (\',\' expected after \'"\'); check the quotes (") of this record']
+
+
+@pytest.mark.parametrize(
+    ("moment", "message"),
+    [
+        ("0001-01-01T00:30:00+01:00", "lies before 2000-01-01"),
+        ("0001-01-01T00:00:00Z", "lies before 2000-01-01"),
+        ("1999-12-31T23:00:00Z", "lies before 2000-01-01"),
+        ("9999-12-31T23:30:00-01:00", "lies in the future"),
+        ("9999-12-31T23:59:59Z", "lies in the future"),
+    ],
+)
+def test_absurd_dates_get_a_clear_message(app, db, office, tmp_path, moment, message):
+    result = run_cli(app, tmp_path, (HEADER + f"D-1,{moment},KM-1,satisfaction,5\n").encode())
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"line 2: submitted_at '{moment}' {message}" in result.output
+    assert count(db, Response) == 0
+
+
+def test_a_200000_character_field_gets_a_short_line_numbered_message(app, db, office, tmp_path):
+    huge = "x" * 200_000
+    data = (HEADER + "H-1,2026-09-30T10:15:00Z,KM-1,satisfaction,5\n"
+            f"H-1,2026-09-30T10:15:00Z,KM-1,comment,{huge}\n").encode()
+    result = run_cli(app, tmp_path, data)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "line 3: a field is longer than 131072 characters" in result.output
+    assert len(result.output) < 1000 and count(db, Response) == 0
+
+
+def test_long_values_are_cut_short_in_messages(db, office):
+    problems = problems_of((HEADER + f"L-1,2026-09-30T10:15:00Z,KM-1,{'q' * 5000},5\n").encode())
+    assert problems[0].startswith("line 2: unknown question 'qqqq") and len(problems[0]) < 300
+
+
+@pytest.mark.parametrize("character", ["\x00", "\uffff", "\x07"])
+def test_characters_that_cannot_be_stored_are_refused_with_their_line(app, db, office, tmp_path, character):
+    data = (HEADER + "N-1,2026-09-30T10:15:00Z,KM-1,satisfaction,5\n"
+            f"N-1,2026-09-30T10:15:00Z,KM-1,comment,zle{character}bardzo\n").encode()
+    result = run_cli(app, tmp_path, data)  # on PostgreSQL a NUL was a DataError traceback
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"line 3: contains a control character or another character that cannot be stored (U+{ord(character):04X})" in result.output
+    assert count(db, Response) == 0
+
+
+def many_responses(number: int) -> bytes:
+    rows = [HEADER]
+    for n in range(number):
+        moment = f"2026-09-{1 + n % 28:02d}T{8 + n % 8:02d}:{n % 60:02d}:00+02:00"
+        rows.append(f"B-{n},{moment},KM-1,satisfaction,{1 + n % 5}\n")
+        rows.append(f"B-{n},{moment},KM-1,comment,Uwaga {n}\n")
+    return "".join(rows).encode()
+
+
+def test_large_import_is_written_in_batches_all_or_nothing(db, office, monkeypatch):
+    from survey import import_store
+
+    monkeypatch.setattr(import_store, "BATCH_RESPONSES", 7)
+    result = import_responses(many_responses(50), SURVEY)
+    assert (result.imported, result.answers) == (50, 100)
+    assert count(db, Response) == 50 and count(db, Answer) == 100
+
+
+def test_a_failing_batch_removes_every_batch_written_before(db, office, monkeypatch):
+    from survey import import_store
+
+    monkeypatch.setattr(import_store, "BATCH_RESPONSES", 7)
+    insert_batch, calls = import_store._insert_batch, []
+
+    def failing_third_batch(batch):
+        calls.append(len(batch))
+        if len(calls) == 3:
+            raise sa.exc.OperationalError("INSERT", {}, Exception("disk I/O error"))
+        return insert_batch(batch)
+
+    monkeypatch.setattr(import_store, "_insert_batch", failing_third_batch)
+    with pytest.raises(import_store.ImportWriteError, match="nothing was stored"):
+        import_responses(many_responses(50), SURVEY)
+    db.session.expire_all()
+    assert count(db, Response) == 0 and count(db, Answer) == 0
+    assert count(db, AuditLog) == 0
+    from survey.models import ResponseHourCount
+
+    assert db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ResponseHourCount.n), 0))) == 0
+
+
+def test_a_file_over_the_size_limit_is_not_read(app, db, office, tmp_path, monkeypatch):
+    from survey import import_cli, importers
+
+    monkeypatch.setattr(importers, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(import_cli, "MAX_FILE_BYTES", 1000)
+    result = run_cli(app, tmp_path, many_responses(20))
+    assert result.exit_code == 1 and "is larger than 0 MB; split it into smaller files" in result.output
+    assert problems_of(many_responses(20)) == ["the file is larger than 0 MB; split it into smaller files"]
