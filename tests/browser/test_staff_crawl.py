@@ -13,7 +13,7 @@ from tests.browser.conftest import assert_no_axe_violations, has_horizontal_scro
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 800}
-STAFF_PREFIXES = ("/admin", "/dashboard", "/reports")
+STAFF_PREFIXES = ("/admin", "/dashboard", "/reports", "/signals")
 DOWNLOADS = re.compile(r"\.(pdf|png|svg|csv|csv-excel|xlsx|html|js)$|/csv/|/kiosk$")
 MAX_PAGES = 40
 
