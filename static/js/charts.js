@@ -18,7 +18,10 @@
       // A phone: slanted month labels that do not overlap, and room kept for them.
       layout.xaxis.tickangle = -60;
       layout.xaxis.automargin = true;
-      layout.margin = Object.assign({}, layout.margin, { l: 48, r: 8 });
+      // The legend above the plot, a row per entry, with room kept for it instead of over the lines.
+      var entries = (figure.data || []).filter(function (trace) { return trace.showlegend !== false && trace.name; }).length;
+      layout.margin = Object.assign({}, layout.margin, { l: 48, r: 8, t: 24 + 22 * entries });
+      layout.legend = Object.assign({}, layout.legend, { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" });
     }
     window.Plotly.newPlot(target, figure.data || [], layout, CONFIG).then(function () {
       target.setAttribute("data-drawn", "true");

@@ -133,3 +133,19 @@ def test_poster_prints_with_faces_and_short_address(manager, live_server):
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert "How did we do?" in text and short_address.replace(" ", "") in text.replace(" ", "")
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile", str(pdf), str(pdf.with_suffix(""))], check=True)
+
+
+def test_reports_page_and_trend_chart_on_a_phone(open_page, live_server, demo_responses):
+    page = open_page(**VIEWPORTS["phone"])
+    log_in(page, live_server, live_server.create_user("department_head", ("KM",)))
+    page.goto(f"{live_server.url}/dashboard/department/KM")
+    page.wait_for_selector("#chart-months [data-drawn], .chart[data-drawn]", timeout=10_000)
+    ticks = page.eval_on_selector_all(".xtick text", "ticks => ticks.map(t => t.getAttribute('transform') || '')")
+    assert ticks and all("rotate(-60" in t for t in ticks), ticks
+    assert not has_horizontal_scroll(page)
+    screenshot(page, "head-dashboard-phone.png")
+    page.goto(f"{live_server.url}/reports/")
+    assert page.locator("#period optgroup").count() == 3
+    assert not has_horizontal_scroll(page)
+    screenshot(page, "reports-phone.png")
+    assert_no_axe_violations(page)
