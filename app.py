@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from config import PROJECT_ROOT, Config, engine_options
 from extensions import babel, csrf, db, limiter, login_manager, migrate
-from security import register_security
+from security import STAFF_BLUEPRINTS, register_security, register_url_converters
 from survey.guards import register_guards
 
 
@@ -30,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config or {})
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -123,6 +124,14 @@ def register_blueprints(app: Flask) -> None:
 
     register_signals(app)
 
+    import served
+
+    served.init_app(app)
+
+    from comments.views import bp as comments_bp
+
+    app.register_blueprint(comments_bp)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -137,6 +146,7 @@ def register_error_handlers(app: Flask) -> None:
         413: _l("Za dużo danych"),
         429: _l("Zbyt wiele prób"),
         500: _l("Błąd serwera"),
+        503: _l("Serwer jest zajęty"),
     }
 
     messages = {
@@ -164,6 +174,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        if request.blueprint in STAFF_BLUEPRINTS:
+            limit_kb = app.config["OPINIA_STAFF_MAX_CONTENT_LENGTH"] // 1024
+            return render_error(413, _("Formularz jest za duży (najwyżej %(kb)d kB). Skróć teksty i spróbuj ponownie.", kb=limit_kb))
         return render_error(413, _("Przesłano za dużo danych. Skróć komentarz i spróbuj ponownie."))
 
     @app.errorhandler(429)
@@ -172,9 +185,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if error.code == 500:
-            return render_error(500, _("Coś poszło nie tak. Spróbuj ponownie za chwilę."))
-        return render_error(error.code or 500, own_message(error))
+        message = _("Coś poszło nie tak. Spróbuj ponownie za chwilę.") if error.code == 500 else own_message(error)
+        body, status = render_error(error.code or 500, message)
+        return body, status, [(name, value) for name, value in error.get_headers() if name == "Retry-After"]
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
@@ -198,6 +211,11 @@ def register_commands(app: Flask) -> None:
     from report.cli import register_commands as register_report_commands
 
     register_report_commands(app)
+
+    from comments.cli import COMMANDS as comment_commands
+
+    for command in comment_commands:
+        app.cli.add_command(command)
 
     from survey.cli import require_schema_for_commands
 

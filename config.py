@@ -99,6 +99,10 @@ class Config:
     OPINIA_OFFICE_LOGO: str = field(default_factory=lambda: os.environ.get("OPINIA_OFFICE_LOGO", ""))
     # Largest accepted request body: a survey answer is a few hundred bytes.
     MAX_CONTENT_LENGTH: int = field(default_factory=lambda: _env_int("OPINIA_MAX_CONTENT_LENGTH", 64 * 1024))
+    # Staff pages (see security.STAFF_BLUEPRINTS): the survey editor posts every question in two languages.
+    OPINIA_STAFF_MAX_CONTENT_LENGTH: int = field(
+        default_factory=lambda: _env_int("OPINIA_STAFF_MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+    )
     COMMENT_MAX_LENGTH: int = 2000
     WTF_CSRF_TIME_LIMIT: int | None = None
     SESSION_COOKIE_HTTPONLY: bool = True
@@ -116,10 +120,14 @@ class Config:
     OPINIA_PROXY_COUNT: int = field(default_factory=lambda: _env_int("OPINIA_PROXY_COUNT", 0))
     # One device answers the same counter at most once per interval (signed cookie); 0 switches it off.
     OPINIA_ANSWER_INTERVAL_MINUTES: int = field(default_factory=lambda: _env_int("OPINIA_ANSWER_INTERVAL_MINUTES", 10))
+    # A survey form's signed submission id is accepted this long after the form was opened (survey.submission_ids).
+    OPINIA_SUBMISSION_MAX_AGE_MINUTES: int = field(default_factory=lambda: _env_int("OPINIA_SUBMISSION_MAX_AGE_MINUTES", 12 * 60))
     # How long a kiosk tablet shows its thank-you screen before an empty survey for the next resident.
     OPINIA_KIOSK_RESET_SECONDS: int = field(default_factory=lambda: _env_int("OPINIA_KIOSK_RESET_SECONDS", 8))
     # A kiosk survey left part-answered this long asks "still there?" and, 20 s later, starts afresh.
     OPINIA_KIOSK_IDLE_SECONDS: int = field(default_factory=lambda: _env_int("OPINIA_KIOSK_IDLE_SECONDS", 90))
+    # Comments older than this lose their text in `flask purge-comments` (answers, counts and tags stay).
+    OPINIA_COMMENT_RETENTION_MONTHS: int = field(default_factory=lambda: _env_int("OPINIA_COMMENT_RETENTION_MONTHS", 24))
     # Per network address (Flask-Limiter syntax); generous because an office's guest Wi-Fi is one address.
     OPINIA_SUBMIT_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_SUBMIT_RATE_LIMIT", "30 per minute;300 per hour")
@@ -127,11 +135,24 @@ class Config:
     OPINIA_PAGE_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_PAGE_RATE_LIMIT", "120 per minute;2000 per hour")
     )
-    # Failed staff logins per client address; successful logins do not count.
+    # Failed staff logins per (client address, account typed), and per client address over all accounts;
+    # successful logins do not count.
     OPINIA_LOGIN_RATE_LIMIT: str = field(
         default_factory=lambda: os.environ.get("OPINIA_LOGIN_RATE_LIMIT", "5 per minute;30 per hour")
     )
+    OPINIA_LOGIN_ADDRESS_RATE_LIMIT: str = field(
+        default_factory=lambda: os.environ.get("OPINIA_LOGIN_ADDRESS_RATE_LIMIT", "30 per minute;300 per hour")
+    )
+    # Bounded work per request (package workload/): the longest period the web and the API compute, how many
+    # report/export downloads run at once per host, and the largest data exports a web request builds.
+    OPINIA_MAX_PERIOD_DAYS: int = field(default_factory=lambda: _env_int("OPINIA_MAX_PERIOD_DAYS", 366))
+    OPINIA_HEAVY_REQUESTS: int = field(default_factory=lambda: _env_int("OPINIA_HEAVY_REQUESTS", 2))
+    OPINIA_HEAVY_LOCK_DIR: str = field(default_factory=lambda: os.environ.get("OPINIA_HEAVY_LOCK_DIR", ""))
+    OPINIA_WEB_CSV_MAX_RESPONSES: int = field(default_factory=lambda: _env_int("OPINIA_WEB_CSV_MAX_RESPONSES", 50_000))
+    OPINIA_WEB_XLSX_MAX_RESPONSES: int = field(default_factory=lambda: _env_int("OPINIA_WEB_XLSX_MAX_RESPONSES", 20_000))
     RATELIMIT_STORAGE_URI: str = field(default_factory=lambda: os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
+    # Prefix of the limiter's keys, so that several installs (or test runs) can share one Redis.
+    RATELIMIT_KEY_PREFIX: str = field(default_factory=lambda: os.environ.get("RATELIMIT_KEY_PREFIX", ""))
     RATELIMIT_ENABLED: bool = field(default_factory=lambda: _env_bool("RATELIMIT_ENABLED", True))
     # Connection pool (PostgreSQL); per gunicorn worker process, so workers x (size + overflow) connections.
     OPINIA_DB_POOL_SIZE: int = field(default_factory=lambda: _env_int("OPINIA_DB_POOL_SIZE", 5))

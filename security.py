@@ -7,8 +7,9 @@ because Plotly positions chart elements with style attributes; styles cannot run
 """
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Request, Response, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -35,6 +36,42 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+# Ids are 64-bit signed integers in every database we run on; a larger number in a URL can name nothing.
+MAX_DATABASE_ID = 2**63 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number no database column can hold (>= 2**63) is a 404, not an
+    overflow error from the driver."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_DATABASE_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def register_url_converters(app: Flask) -> None:
+    """Before any route is added: ``<int:...>`` only matches ids a database can hold."""
+    app.url_map.converters["int"] = DatabaseIdConverter
+
+
+# Blueprints whose every page needs a staff login: their forms (the survey editor with 40 questions in two
+# languages) may be larger than anything a resident sends. Everything else keeps MAX_CONTENT_LENGTH (64 KB).
+STAFF_BLUEPRINTS = frozenset({"admin", "dashboard", "reports", "api"})
+
+
+class BodyLimitedRequest(Request):
+    """A request whose body limit depends on the route: ``OPINIA_STAFF_MAX_CONTENT_LENGTH`` on staff pages,
+    ``MAX_CONTENT_LENGTH`` on the public survey and everywhere else."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and current_app and self.blueprint in STAFF_BLUEPRINTS:
+            return current_app.config["OPINIA_STAFF_MAX_CONTENT_LENGTH"]
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
 
 
 def register_security(app: Flask) -> None:
@@ -42,6 +79,7 @@ def register_security(app: Flask) -> None:
     proxies = int(app.config.get("OPINIA_PROXY_COUNT", 0))
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+    app.request_class = BodyLimitedRequest
     behind_https = bool(app.config.get("SESSION_COOKIE_SECURE"))
 
     @app.after_request

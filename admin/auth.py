@@ -1,4 +1,9 @@
-"""Staff login and logout. Failed logins are rate-limited per client address (Flask-Limiter)."""
+"""Staff login and logout.
+
+Failed logins are rate-limited (Flask-Limiter, in RATELIMIT_STORAGE_URI, so every process counts together)
+per pair of client address and account typed, with a higher ceiling per address: on an office network that
+is one address to the server, someone mistyping (or guessing) one colleague's password does not refuse the
+right password of another. Successful logins never count."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -9,7 +14,8 @@ from flask_login import current_user, login_user, logout_user
 
 from admin.forms import LoginForm
 from admin.services import authenticate
-from extensions import limiter
+from extensions import db, limiter
+from survey.guards import hashed_remote_address
 from survey.models import User
 from survey.permissions import sees_whole_office
 
@@ -19,7 +25,23 @@ FAILED_LOGIN_STATUS = 401
 
 
 def failed_login_limit() -> str:
+    """Failed logins per (client address, account): one person's typos never lock a colleague out."""
     return current_app.config["OPINIA_LOGIN_RATE_LIMIT"]
+
+
+def failed_login_address_limit() -> str:
+    """Failed logins per client address over all accounts: a higher ceiling (an office's NAT is one address)."""
+    return current_app.config["OPINIA_LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def address_and_account_key() -> str:
+    """HMAC of the client address and the e-mail typed, under the day's key: neither is kept in the storage."""
+    email = (request.form.get("email") or "").strip().lower()
+    return hashed_remote_address(extra=email)
+
+
+def login_failed(response) -> bool:
+    return response.status_code == FAILED_LOGIN_STATUS
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -54,11 +76,9 @@ def root():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    failed_login_limit,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == FAILED_LOGIN_STATUS,
-)
+@limiter.limit(failed_login_limit, key_func=address_and_account_key, methods=["POST"], deduct_when=login_failed,
+               scope="login-account")
+@limiter.limit(failed_login_address_limit, methods=["POST"], deduct_when=login_failed, scope="login-address")
 def login():
     form = LoginForm()
     if not form.validate_on_submit():
@@ -82,7 +102,11 @@ def too_many_failed_logins(error):
 
 @bp.post("/logout")
 def logout():
-    """The global CSRF protection has already checked the token of this POST."""
+    """The global CSRF protection has already checked the token of this POST. Logging out ends every session
+    of the account, so a copy of the session cookie (another browser, a stolen cookie) stops working too."""
+    if current_user.is_authenticated:
+        current_user.end_all_sessions()
+        db.session.commit()
     logout_user()
     flash(_("Wylogowano."), "info")
     return redirect(url_for("auth.login"), code=303)

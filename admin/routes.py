@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from admin import confirmations, editor_views, objective_views, survey_views  # noqa: F401  (their views register on ``bp``)
 from admin import services
@@ -268,11 +268,13 @@ def _user_form(user: User | None):
         return invalid_or_form(form, title, cancel)
     chosen = list(db.session.scalars(sa.select(Department).where(Department.id.in_(form.departments.data or []))))
     try:
-        services.save_user(
+        saved_user = services.save_user(
             current_user, user, email=form.email.data, role=form.role.data, departments=chosen, password=form.password.data
         )
     except services.ChangeRejected as error:
         return rejected(form, error, title, cancel)
+    if saved_user.id == current_user.id:
+        login_user(saved_user)  # a new password ended every session of the account; this one goes on
     return saved(_("Zapisano użytkownika."), url_for("admin.users"))
 
 
@@ -289,7 +291,7 @@ def user_active(user_id: int):
 @bp.get("/audit")
 @admin_required
 def audit_log():
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), services.MAX_AUDIT_PAGE)
     rows, has_older = services.audit_page(page)
     entries = [audit_entry(row) for row in rows]
     return render_template("admin/audit.html", entries=entries, page=page, has_older=has_older)

@@ -31,6 +31,8 @@ from survey.models import (
 # Checked when the e-mail is unknown, so a wrong address takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("opinia-no-such-user")
 AUDIT_PAGE_SIZE = 100
+# Beyond any real log; keeps the OFFSET within what a database integer holds.
+MAX_AUDIT_PAGE = 1_000_000
 
 
 class ChangeRejected(ValueError):
@@ -242,6 +244,7 @@ def save_user(
     if password:
         user.password_hash = generate_password_hash(password)
         if not creating:
+            user.end_all_sessions()  # whoever knew the old password is signed out everywhere
             audit(actor, "set_password", "user", user.id)
     _save(actor, user, "user", values)
     return user

@@ -7,6 +7,7 @@ import click
 
 from analytics.periods import PeriodError
 from analytics.service import ScopeError, compute_indicators
+from served.cli import served_table_lines
 
 
 @click.command("indicators")
@@ -88,6 +89,7 @@ def format_table(result: dict) -> str:
         f"{'question':<16} {'kind':<14} {'n':>7}  indicators (Δ against the previous period, * = significant at 5%)",
     ]
     lines += [f"{q['code']:<16} {q['kind']:<14} {q['n']:>7}  {question_summary(q)}" for q in result["questions"]]
+    lines += served_table_lines(result)
     if scope["kind"] != "service_point":
         lines += _group_lines("By department:", result["by_department"])
         lines += _group_lines("By service point:", result["by_service_point"])

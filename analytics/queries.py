@@ -304,11 +304,13 @@ def comments(
     ratings: Sequence[int] | None = None,
     page: int = 1,
     per_page: int = COMMENTS_PER_PAGE,
+    answer_ids: Sequence[int] | None = None,
 ) -> CommentsPage:
     """Residents' free-text comments, newest first, with the rating (first ``rating_5`` answer) of the same response.
 
     ``text`` filters case-insensitively by a fragment; ``ratings`` keeps comments whose response gave one of
-    those ratings. ``page`` counts from 1.
+    those ratings; ``answer_ids`` only those comments (a page chosen elsewhere, e.g. by theme). ``page``
+    counts from 1.
     """
     per_page = min(max(1, per_page), MAX_COMMENTS_PER_PAGE)
     page = max(1, page)
@@ -331,6 +333,8 @@ def comments(
         conditions.append(Answer.value_text.ilike(f"%{_escape_like(text.strip())}%", escape="\\"))
     if ratings:
         conditions.append(rating.in_(list(ratings)))
+    if answer_ids is not None:
+        conditions.append(Answer.id.in_(list(answer_ids)))
     base = (
         sa.select(Answer.id)
         .join(Response, Response.id == Answer.response_id)
@@ -346,6 +350,7 @@ def comments(
             ServicePoint.name,
             Department.code,
             Response.channel,
+            Answer.id,
         )
         .select_from(Answer)
         .join(Response, Response.id == Answer.response_id)
@@ -365,7 +370,9 @@ def comments(
             "service_point_name": sp_name,
             "department": dept_code,
             "channel": channel,
+            "id": answer_id,
         }
-        for submitted_at, comment, rating_value, sp_code, sp_name, dept_code, channel in db.session.execute(statement)
+        for submitted_at, comment, rating_value, sp_code, sp_name, dept_code, channel, answer_id
+        in db.session.execute(statement)
     ]
     return CommentsPage(items, total, page, per_page)

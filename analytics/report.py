@@ -24,6 +24,8 @@ from analytics.service import as_period, compute_indicators, resolve_scope
 LOCALE = "pl_PL"
 DASH = "—"
 TOP_COMMENTS_PER_DEPARTMENT = 10
+TOP_THEMES = 6
+QUOTES_PER_THEME = 2
 DEFAULT_MIN_SAMPLE = 30
 
 STATUS_PL = {MET: "osiągnięty", NOT_MET: "nieosiągnięty", INSUFFICIENT_DATA: "za mało danych"}
@@ -166,6 +168,7 @@ class ManagementReport:
     channels: dict[str, int]
     question_texts: dict[str, dict]
     min_samples: list[int] = field(default_factory=list)
+    themes: dict = field(default_factory=dict)  # "Co piszą mieszkańcy": see ``themes_section``
 
     @property
     def has_data(self) -> bool:
@@ -379,6 +382,9 @@ def build_report(period: Period | str, department_code: str | None = None, progr
     comments = report_data.grouped_comments(period, scope)
     channels = report_data.channel_counts(period, scope)
     texts = report_data.question_texts()
+    from comments.services import compute_theme_summary
+
+    themes = themes_section(compute_theme_summary(period, department_code).as_dict())
 
     objectives = describe_objectives(indicators["objectives"], _scope_names(indicators, office_name))
     headline = Headline.of(indicators["responses"], indicators["questions"])
@@ -400,7 +406,26 @@ def build_report(period: Period | str, department_code: str | None = None, progr
         channels=channels,
         question_texts=texts,
         min_samples=sorted({o["min_sample"] for o in objectives} | {DEFAULT_MIN_SAMPLE}),
+        themes=themes,
     )
+
+
+def themes_section(summary: dict) -> dict:
+    """The report's "Co piszą mieszkańcy": the most frequent themes with their change and a few quotes
+    (lowest ratings first), worded in Polish, from ``comments.services.compute_theme_summary``."""
+    rows = []
+    for theme in [t for t in summary["themes"] if t["comments"]][:TOP_THEMES]:
+        rows.append({
+            "name": theme["name"],
+            "comments": integer(theme["comments"]),
+            "share": pct(theme["share"]),
+            "mean": decimal(theme["mean_rating"]),
+            "ratio": DASH if theme["low_high_ratio"] is None else decimal(theme["low_high_ratio"], 1) + "×",
+            "change": points(theme["change"]),
+            "quotes": [{"text": e["text"], "rating": DASH if e["rating"] is None else str(e["rating"])}
+                       for e in theme["examples"][:QUOTES_PER_THEME]],
+        })
+    return {"comments": integer(summary["comments"]), "previous_label": summary["previous_period"], "rows": rows}
 
 
 def labelled_counts(question: dict, texts: dict) -> list[tuple[str, int]]:

@@ -17,6 +17,7 @@ from analytics import queries
 from analytics.indicators import grouped_questions, questions_from_counts, with_changes
 from analytics.objectives import ObjectiveSpec, evaluate_objective
 from analytics.periods import Period, parse_period
+from served.services import add_served_indicators
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -215,7 +216,7 @@ def compute_indicators(
     department_of = dict(zip(points_table["code"], points_table["department_code"]))
     by_service_point = _breakdown(current, previous, "service_point", list(zip(points_table["code"], points_table["name"])),
                                   questions, extra=lambda code: {"department": department_of[code]})
-    return {
+    result = {
         "period": period.label,
         "period_info": {**period.as_dict(), "running": period.is_running(today), "days": period.days,
                         "days_elapsed": period.days_elapsed(today)},
@@ -235,6 +236,8 @@ def compute_indicators(
         "by_weekday_hour": weekday_hour_counts(period, scope, source=source),
         "objectives": _evaluate_objectives(scope, office, by_department, by_service_point),
     }
+    # The queue system's figures (CAF 6.2), added in one step of their own: see served.services.
+    return add_served_indicators(result, period, scope.service_points, scope.kind != "office", question_ids)
 
 
 def weekday_hour_counts(period: Period | str, scope: Scope | None = None, *, source: str = "auto") -> list[dict]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request
 
 from analytics.periods import PeriodError, parse_period
-from analytics.service import ScopeError, compute_indicators
+from analytics.service import ScopeError, as_period, compute_indicators
 from api.auth import api_login_required
 from api.scope import ScopeForbidden, allowed_scope
+from workload.periods import refuse_long_period
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -31,7 +32,8 @@ def indicators():
         department, service_point = allowed_scope(
             g.api_user, request.args.get("department") or None, request.args.get("service_point") or None
         )
-        return jsonify(compute_indicators(period_argument(), department, service_point))
+        period = refuse_long_period(as_period(period_argument()))
+        return jsonify(compute_indicators(period, department, service_point))
     except ScopeForbidden as exc:
         return error(403, str(exc))
     except (PeriodError, ScopeError) as exc:
@@ -49,8 +51,26 @@ def signals():
             g.api_user, request.args.get("department") or None, request.args.get("service_point") or None
         )
         text = period_argument()
-        period = parse_period(text, current_app.config["OPINIA_TIMEZONE"]) if text else None
+        period = refuse_long_period(parse_period(text, current_app.config["OPINIA_TIMEZONE"])) if text else None
         return jsonify(signals_payload(period, department, service_point))
+    except ScopeForbidden as exc:
+        return error(403, str(exc))
+    except (PeriodError, ScopeError) as exc:
+        return error(400, str(exc))
+
+
+@bp.get("/themes")
+@api_login_required
+def themes():
+    """What residents write about in ``period`` and scope: each theme's ``code``, ``name``, ``comments`` and figures."""
+    from comments.services import compute_theme_summary
+
+    try:
+        department, service_point = allowed_scope(
+            g.api_user, request.args.get("department") or None, request.args.get("service_point") or None
+        )
+        lang = "en" if request.args.get("lang") == "en" else "pl"
+        return jsonify(compute_theme_summary(period_argument(), department, service_point, lang).as_dict())
     except ScopeForbidden as exc:
         return error(403, str(exc))
     except (PeriodError, ScopeError) as exc:

@@ -31,6 +31,7 @@ from flask import current_app
 
 from analytics import queries
 from extensions import db
+from served import queries as served_queries
 from survey.models import Department, Question, Response, ServicePoint
 
 T = TypeVar("T")
@@ -102,14 +103,15 @@ def _added_within(since_id: int, max_id: int, window: tuple[datetime, datetime])
 
 
 def _setup_fingerprint() -> Hashable:
-    """Everything besides responses that a dashboard shows: counters, departments, questions, objectives."""
+    """Everything besides responses that a dashboard shows: counters, departments, questions, objectives, and
+    the latest queue-system import (so an import in another process rebuilds this one's dashboards too)."""
     points = tuple(db.session.execute(
         sa.select(ServicePoint.id, ServicePoint.code, ServicePoint.name, ServicePoint.department_id, ServicePoint.active)
         .order_by(ServicePoint.id)).all())
     departments = tuple(db.session.execute(
         sa.select(Department.id, Department.code, Department.name, Department.active).order_by(Department.id)).all())
     last_question = db.session.scalar(sa.select(sa.func.max(Question.id)))
-    return points, departments, last_question, tuple(queries.active_objectives())
+    return points, departments, last_question, tuple(queries.active_objectives()), served_queries.latest_import_id()
 
 
 def max_age() -> float:

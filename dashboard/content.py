@@ -101,6 +101,7 @@ class Dashboard:
     tables: dict[str, Table] = field(default_factory=dict)
     charts: list[Chart] = field(default_factory=list)
     comments: queries.CommentsPage | None = None
+    themes: object | None = None  # comments.panel.ThemePanel, set per request
     computed_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -313,7 +314,7 @@ def comments_table(items: list[dict], tz_name: str) -> Table:
     tz = ZoneInfo(tz_name)
     rows = [{
         "submitted_at": local_datetime(datetime.fromisoformat(item["submitted_at"]).astimezone(tz)),
-        "service_point": item["service_point"], "rating": item["rating"], "text": item["text"],
+        "service_point": item["service_point"], "rating": item["rating"], "text": item["text"], "id": item.get("id"),
     } for item in items]
     columns = [Column("submitted_at", _("Data")), Column("service_point", _("Stanowisko")),
                Column("rating", _("Ocena"), "int"), Column("text", _("Komentarz"))]
@@ -413,7 +414,9 @@ def office_dashboard(filters: Filters, lang: str) -> Dashboard:
     trend = trend_period(filters.period, local_today(filters.period.tz_name))
     base = app_cache().get_or_build(("office", base_filters, lang, trend), _window(filters, trend),
                                     lambda: _office_dashboard(base_filters, trend), max_age())
-    return _for_request(base, filters)
+    dashboard = _for_request(base, filters)
+    _add_themes(dashboard, filters, None, None)
+    return dashboard
 
 
 def scope_dashboard(filters: Filters, lang: str, department_code: str | None = None,
@@ -428,15 +431,54 @@ def scope_dashboard(filters: Filters, lang: str, department_code: str | None = N
         max_age(),
     )
     dashboard = _for_request(base, filters)
-    dashboard.comments = app_cache().get_or_build(
-        ("comments", filters.period, department_code, service_point_code, filters.query, filters.ratings, filters.page),
+    dashboard.comments = _comments(filters, department_code, service_point_code)
+    dashboard.tables["comments"] = comments_table(dashboard.comments.items, filters.period.tz_name)
+    _add_themes(dashboard, filters, department_code, service_point_code)
+    return dashboard
+
+
+def _comments(filters: Filters, department_code: str | None, service_point_code: str | None,
+              page: int | None = None, per_page: int = queries.COMMENTS_PER_PAGE) -> queries.CommentsPage:
+    """One page of the scope's comments; with a theme filter, the comments raising that theme."""
+    page = page or filters.page
+    if filters.theme:
+        from comments.services import comments_with_theme, theme_summary
+
+        summary = theme_summary(filters.period, department_code, service_point_code, get_locale().language)
+        return comments_with_theme(summary, filters.theme, text=filters.query or None, ratings=filters.ratings,
+                                   page=page, per_page=per_page)
+    return app_cache().get_or_build(
+        ("comments", filters.period, department_code, service_point_code, filters.query, filters.ratings, page, per_page),
         (filters.period.start, filters.period.end),
         lambda: comments_page(filters.period, department_code, service_point_code, text=filters.query or None,
-                              ratings=list(filters.ratings) or None, page=filters.page),
+                              ratings=list(filters.ratings) or None, page=page, per_page=per_page),
         max_age(),
     )
-    dashboard.tables["comments"] = comments_table(dashboard.comments.items, filters.period.tz_name)
-    return dashboard
+
+
+def _add_themes(dashboard: Dashboard, filters: Filters, department_code: str | None,
+                service_point_code: str | None) -> None:
+    """The themes chart and table (``comments.panel``); a bar or a name opens the comments of that theme."""
+    from flask import url_for
+
+    from comments.panel import theme_panel
+
+    if department_code is None:
+        links = {theme.code: url_for("comments.index", theme=theme.code, **filters.period_args())
+                 for theme in _active_themes()}
+    else:
+        endpoint, code = (("dashboard.service_point", service_point_code) if service_point_code
+                          else ("dashboard.department", department_code))
+        links = {theme.code: url_for(endpoint, code=code, **filters.args(theme=theme.code, page=1, query="", ratings=()))
+                 + "#comments" for theme in _active_themes()}
+    dashboard.themes = theme_panel(filters, links, department_code, service_point_code)
+    dashboard.tables["themes"] = dashboard.themes.table
+
+
+def _active_themes():
+    from comments.codebook import current_codebook
+
+    return current_codebook().themes
 
 
 def _office_dashboard(filters: Filters, trend: Period) -> Dashboard:
@@ -447,6 +489,7 @@ def _office_dashboard(filters: Filters, trend: Period) -> Dashboard:
     chart = _trend_chart(indicators_by_month(trend), dashboard.target, dashboard.min_sample)
     dashboard.charts.append(chart)
     dashboard.tables[chart.table.key] = chart.table
+    add_served_section(dashboard)
     return dashboard
 
 
@@ -466,7 +509,15 @@ def _scope_dashboard(filters: Filters, lang: str, trend: Period, department_code
     dashboard.charts.append(_heatmap_chart(indicators["by_weekday_hour"]))
     for chart in dashboard.charts:
         dashboard.tables[chart.table.key] = chart.table
+    add_served_section(dashboard)
     return dashboard
+
+
+def add_served_section(dashboard: Dashboard) -> None:
+    """The queue system's figures (served/dashboard.py), imported here to keep the import graph one-way."""
+    from served.dashboard import add_served_section as add
+
+    add(dashboard)
 
 
 def all_comments_table(filters: Filters, department_code: str | None, service_point_code: str | None) -> Table:
@@ -474,8 +525,7 @@ def all_comments_table(filters: Filters, department_code: str | None, service_po
     items: list[dict] = []
     page = 1
     while True:
-        batch = comments_page(filters.period, department_code, service_point_code, text=filters.query or None,
-                              ratings=list(filters.ratings) or None, page=page, per_page=CSV_COMMENTS_BATCH)
+        batch = _comments(filters, department_code, service_point_code, page, CSV_COMMENTS_BATCH)
         items += batch.items
         if page >= batch.pages:
             break

@@ -5,12 +5,13 @@
   period menu's "custom range" choice; a shared link may also carry ``period=2026-07-01..2026-08-15``);
 - ``compare``: ``previous`` (default) shows changes against the previous period, ``none`` hides them;
 - ``sort`` / ``dir``: the column and direction of the departments or counters table;
-- ``q``, ``rating`` (repeatable, 1–5) and ``page``: the comments list.
+- ``q``, ``rating`` (repeatable, 1–5), ``theme`` (a theme's code) and ``page``: the comments list.
 
 Anything else that is malformed raises ``FilterError`` with a message for the user (the views answer 400).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
@@ -25,6 +26,9 @@ SORT_KEYS = ("name", "responses", "csat", "mean", "nps", "yes_share", "csat_chan
 COMPARE_CHOICES = ("previous", "none")
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 100_000
+THEME_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# The query parameters a dashboard view reads (``lang`` is the page language): what a link to another view keeps.
+FILTER_PARAMETERS = ("period", "from", "to", "compare", "sort", "dir", "q", "rating", "theme", "page", "lang")
 
 
 class FilterError(ValueError):
@@ -40,6 +44,7 @@ class Filters:
     query: str = ""
     ratings: tuple[int, ...] = field(default=())
     page: int = 1
+    theme: str = ""
 
     @property
     def is_custom(self) -> bool:
@@ -58,6 +63,8 @@ class Filters:
             args["q"] = filters.query
         if filters.ratings:
             args["rating"] = list(filters.ratings)
+        if filters.theme:
+            args["theme"] = filters.theme
         if filters.page != 1:
             args["page"] = filters.page
         return args
@@ -67,18 +74,24 @@ class Filters:
         return {k: v for k, v in self.args().items() if k in ("period", "compare")}
 
 
-def _period(args: MultiDict, tz_name: str) -> Period:
-    """``period=custom`` (or no period at all) with ``from``/``to`` is a custom range; else the period label."""
+def _period(args: MultiDict, tz_name: str, max_days: int | None) -> Period:
+    """``period=custom`` (or no period at all) with ``from``/``to`` is a custom range; else the period label.
+    A period longer than ``max_days`` is refused (the dashboards compute at most a year)."""
     text = args.get("period", "").strip()
     first, last = args.get("from", "").strip(), args.get("to", "").strip()
     try:
         if text == "custom" or (not text and (first or last)):
             if not (first and last):
                 raise FilterError(_("Podaj obie daty własnego zakresu: od i do (RRRR-MM-DD)."))
-            return custom_period(first, last, tz_name)
-        return parse_period(text, tz_name) if text else current_period("quarter", tz_name)
+            period = custom_period(first, last, tz_name)
+        else:
+            period = parse_period(text, tz_name) if text else current_period("quarter", tz_name)
     except PeriodError as exc:
         raise FilterError(period_error_text(exc)) from exc
+    if max_days is not None and period.days > max_days:
+        raise FilterError(_("Okres może mieć najwyżej %(limit)d dni (wybrany ma %(days)d). Wybierz krótszy zakres.",
+                            limit=max_days, days=period.days))
+    return period
 
 
 def _positive_int(text: str | None, default: int, name: str) -> int:
@@ -100,8 +113,9 @@ def _ratings(values: list[str]) -> tuple[int, ...]:
     return tuple(sorted(ratings))
 
 
-def parse_filters(args: MultiDict, tz_name: str) -> Filters:
-    """The filters of a request's query string; ``FilterError`` for anything malformed."""
+def parse_filters(args: MultiDict, tz_name: str, max_days: int | None = None) -> Filters:
+    """The filters of a request's query string; ``FilterError`` for anything malformed or a period longer
+    than ``max_days``."""
     compare = args.get("compare", "previous")
     if compare not in COMPARE_CHOICES:
         raise FilterError(_("Parametr compare przyjmuje wartości: previous, none."))
@@ -114,8 +128,12 @@ def parse_filters(args: MultiDict, tz_name: str) -> Filters:
     query = args.get("q", "").strip()
     if len(query) > MAX_QUERY_LENGTH:
         raise FilterError(_("Szukany tekst może mieć najwyżej %(n)d znaków.", n=MAX_QUERY_LENGTH))
+    theme = args.get("theme", "").strip()
+    if theme and not THEME_CODE.match(theme):
+        raise FilterError(_("Nieznany temat komentarzy."))
     return Filters(
-        period=_period(args, tz_name),
+        theme=theme,
+        period=_period(args, tz_name, max_days),
         compare=compare == "previous",
         sort=sort,
         descending=direction == "desc",

@@ -12,21 +12,24 @@ import csv
 import io
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import plotly
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analytics.exports import safe_csv_value
 from analytics.periods import Period
 from dashboard.content import Dashboard, Table, all_comments_table, office_dashboard, scope_dashboard
-from dashboard.filters import SORT_KEYS, FilterError, Filters, parse_filters, period_choices
+from dashboard.filters import FILTER_PARAMETERS, SORT_KEYS, FilterError, Filters, parse_filters, period_choices
 from dashboard.formatting import register_formatting
 from extensions import db
 from survey.models import Department, ServicePoint
 from survey.permissions import can_see_department, can_see_service_point, sees_whole_office, visible_departments
+from workload.periods import longest_web_period_days
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -38,15 +41,22 @@ PLOTLY_MAX_AGE = 365 * 24 * 3600
 def _setup(state) -> None:
     register_formatting(state.app)
     state.app.jinja_env.globals.update(
-        plotly_version=plotly.__version__, dashboard_sort_keys=SORT_KEYS, sees_whole_office=sees_whole_office
+        plotly_version=plotly.__version__, dashboard_sort_keys=SORT_KEYS, sees_whole_office=sees_whole_office,
+        dashboard_url_with_filters=_with_filters,
     )
 
 
 def _filters() -> Filters:
     try:
-        return parse_filters(request.args, current_app.config["OPINIA_TIMEZONE"])
+        filters = parse_filters(request.args, current_app.config["OPINIA_TIMEZONE"], longest_web_period_days())
     except FilterError as exc:
         abort(400, description=str(exc))
+    if filters.theme:
+        from comments.services import theme_codes
+
+        if filters.theme not in theme_codes():
+            abort(400, description=_("Nieznany temat komentarzy."))
+    return filters
 
 
 def _department_or_refuse(code: str) -> Department:
@@ -67,6 +77,13 @@ def _visible_or_refuse(model, code: str, can_see):
     return found
 
 
+def _with_filters(path: str) -> str:
+    """``path`` with this request's dashboard filters; other parameters (``code=``, or ``url_for``'s own
+    ``_scheme``/``_anchor``/``_method``) are dropped, never passed on as arguments."""
+    kept = [(name, value) for name, value in request.args.items(multi=True) if name in FILTER_PARAMETERS]
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
 def _render(template: str, dashboard: Dashboard, **context):
     return render_template(
         template,
@@ -83,7 +100,7 @@ def office():
     if not sees_whole_office(current_user):
         departments = visible_departments(current_user)
         if len(departments) == 1:
-            return redirect(url_for(".department", code=departments[0].code, **request.args.to_dict(flat=False)))
+            return redirect(_with_filters(url_for(".department", code=departments[0].code)))
         return render_template("dashboard/choose.html", departments=departments)
     return _render("dashboard/office.html", office_dashboard(_filters(), get_locale().language))
 

@@ -9,8 +9,10 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Alembic's own log format; the app's loggers (opinia.*) stay enabled when migrations run inside a process.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Alembic's own log format, only where nothing set logging up yet: inside a process that already logs (tests,
+# a CLI runner) its console handler would outlive the stream it was given, and it would disable the app's loggers.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from extensions import db
+from security import MAX_DATABASE_ID
 from survey.models import ROLES, Department, User
 
 
@@ -35,7 +36,15 @@ def create_user(email: str, role: str, password: str, department_codes: list[str
     return user
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: only active users stay logged in."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: only active users whose session version is still the current one stay logged in.
+
+    A session cookie holds ``<user id>:<session version>``; logging out or a new password raises the version,
+    so a cookie copied before that no longer loads anyone (older cookies holding only the id neither)."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_DATABASE_ID:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user

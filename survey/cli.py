@@ -24,7 +24,8 @@ def register_commands(app) -> None:
 
 
 # Commands that work on a database without Opinia's tables (they create them).
-SCHEMA_FREE_COMMANDS = frozenset({"init-db"})
+# `db` is Flask-Migrate's group (heads, upgrade ...): it works on an empty database by design.
+SCHEMA_FREE_COMMANDS = frozenset({"init-db", "db", "routes", "shell"})
 
 
 def missing_schema_problem() -> str | None:
@@ -94,6 +95,10 @@ def seed_demo_command(responses: int) -> None:
         added = seed_demo(responses, current_app.config["OPINIA_TIMEZONE"], progress=bar.update)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
     click.echo(f"Added {added} demo responses; {total} responses stored.")
+    from served.demo import seed_served_demo
+
+    hours = seed_served_demo(current_app.config["OPINIA_TIMEZONE"])
+    click.echo(f"Demo queue-system data: {hours} counter-hours of served customers.")
 
 
 @click.command("create-user")

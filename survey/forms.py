@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, TextAreaField
 from wtforms.i18n import messages_path
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Length, Optional
 
 from survey.models import Question, SurveyVersion
 from survey.snapshots import QuestionSnapshot, VersionSnapshot
@@ -41,7 +41,8 @@ class SurveyFormBase(FlaskForm):
             the catalogue file again on every request, a sixth of a survey answer's time."""
             return _wtforms_translations(str(get_locale()))
 
-    submission_id = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+    # Checked by ``survey.submission_ids`` (signature, counter, age) in the view, not by the form.
+    submission_id = HiddenField()
     lang = HiddenField()
 
 

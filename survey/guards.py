@@ -173,10 +173,11 @@ def daily_key() -> bytes:
     return key
 
 
-def hashed_remote_address() -> str:
-    """The rate-limit key: HMAC-SHA256 of the client address under today's key (never the address)."""
-    address = (get_remote_address() or "").encode()
-    return hmac.new(daily_key(), address, hashlib.sha256).hexdigest()[:32]
+def hashed_remote_address(extra: str = "") -> str:
+    """The rate-limit key: HMAC-SHA256 of the client address (and ``extra``, e.g. an account) under today's
+    key (never the address)."""
+    message = (get_remote_address() or "").encode() + (b"\0" + extra.encode() if extra else b"")
+    return hmac.new(daily_key(), message, hashlib.sha256).hexdigest()[:32]
 
 
 class PublicRateLimit:
@@ -232,6 +233,8 @@ def malformed_submission_problem() -> str | None:
         return "content type"  # Flask-WTF would also read JSON, which bypasses the checks below
     if _undecodable_urlencoded_body():
         return "encoding"
+    if request.files:
+        return "file"  # the survey has no file field; Flask-WTF would hand the upload to a text field
     for name in request.form:
         values = request.form.getlist(name)
         if len(values) > 1:

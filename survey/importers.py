@@ -14,11 +14,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from comments.redaction import redact_answers
+from comments.queries import record_redactions
 from extensions import db
 from survey.import_store import EXTERNAL_ID_PREFIX, PaperRows, store_paper_responses
 from survey.models import Question, Response, ServicePoint, Survey, SurveyVersion, utcnow
@@ -290,8 +293,13 @@ def _already_imported(response_ids: list[str]) -> set[str]:
     return {e.removeprefix(EXTERNAL_ID_PREFIX) for e in found}
 
 
-def paper_rows(paper: PaperResponse, ctx: _Context) -> PaperRows:
-    """The response row and its answer rows, ready for Core INSERTs (no ORM object per response)."""
+def paper_rows(paper: PaperResponse, ctx: _Context, removed: dict[int, Counter] | None = None) -> PaperRows:
+    """The response row and its answer rows, ready for Core INSERTs (no ORM object per response); comments
+    without personal data (``comments.redaction``), what was removed counted per counter in ``removed``."""
+    values, found = redact_answers({code: value for code, (_line, value) in paper.answers.items()},
+                                   [code for code, question in ctx.questions.items() if question.kind == "text"])
+    if found and removed is not None:
+        removed.setdefault(paper.service_point.id, Counter()).update(found)
     response = {
         "service_point_id": paper.service_point.id,
         "survey_version_id": ctx.version.id,
@@ -306,7 +314,7 @@ def paper_rows(paper: PaperResponse, ctx: _Context) -> PaperRows:
             "value_int": value if isinstance(value, int) else None,
             "value_text": value if isinstance(value, str) else None,
         }
-        for code, (_line, value) in paper.answers.items()
+        for code, value in values.items()
     ]
     return PaperRows(response, answers)
 
@@ -319,10 +327,14 @@ def import_responses(data: bytes, survey_code: str, *, source_name: str = "") ->
     responses = validate_file(data, ctx)
     known = _already_imported(list(responses))
     new = [r for r in responses.values() if r.response_id not in known]
-    rows = [paper_rows(r, ctx) for r in new]
+    removed: dict[int, Counter] = {}
+    rows = [paper_rows(r, ctx, removed) for r in new]
     # End the read transaction first: on SQLite a read snapshot that residents' answers have overtaken could
     # not be turned into a write, and nothing of the validation needs to stay locked.
     db.session.rollback()
     audit = {"source": source_name, "survey": survey_code, "imported": len(new), "already_imported": len(known)}
     answers = store_paper_responses(rows, audit)
+    for service_point_id, counts in removed.items():
+        record_redactions(counts, service_point_id, "paper")
+    db.session.commit()
     return ImportResult(imported=len(new), answers=answers, already_imported=len(known))

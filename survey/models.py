@@ -258,6 +258,9 @@ class User(db.Model):
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Part of the id in every session cookie: raising it (logout, new password) ends all existing sessions,
+    # which are signed cookies the server could not otherwise take back.
+    session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     departments: so.Mapped[list[Department]] = so.relationship(secondary=user_departments)
 
@@ -275,7 +278,12 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session cookie keeps: the id and the session version (see ``survey.accounts.load_user``)."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_all_sessions(self) -> None:
+        """Every session cookie issued so far stops working (the caller commits)."""
+        self.session_version = (self.session_version or 0) + 1
 
 
 class ApiToken(db.Model):

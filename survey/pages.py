@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import yaml
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
@@ -94,7 +95,10 @@ def language_switch_url() -> str | None:
     if request.blueprint == "pages":
         query["z"] = footer_origin()
     query["lang"] = other_language()
-    return url_for(request.endpoint, **(request.view_args or {}), **query)
+    # The query string is appended, never passed to url_for: a parameter named like a route argument or like
+    # url_for's own (_scheme, _anchor, _method, _external) would change the URL or fail to build it.
+    kept = {name: value for name, value in query.items() if value is not None}
+    return f"{url_for(request.endpoint, **(request.view_args or {}))}?{urlencode(kept)}"
 
 
 def footer_origin() -> str | None:

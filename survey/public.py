@@ -13,14 +13,8 @@ from survey.guards import (
     remember_answer,
     seconds_until_next_answer,
 )
-from survey.services import (
-    CounterLookup,
-    CounterStatus,
-    find_counter,
-    find_short_code,
-    new_submission_id,
-    store_response,
-)
+from survey.services import CounterLookup, CounterStatus, find_counter, find_short_code, store_response
+from survey.submission_ids import issue_submission_id, submission_nonce
 
 bp = Blueprint("public", __name__)
 
@@ -99,6 +93,9 @@ def answer_survey(token: str, channel: str):
     valid = form.validate_on_submit()
     if form.csrf_token.errors:
         abort(400, description=_("Formularz wygasł lub jest niepełny. Odśwież stronę i spróbuj ponownie."))
+    nonce = submission_nonce(form.submission_id.data, lookup.service_point.id)
+    if nonce is None:
+        return form_to_send_again(form, lookup, lang, channel)
     if not valid:
         return render_survey_page(form, lookup, lang, channel), 400
     store_response(
@@ -107,11 +104,20 @@ def answer_survey(token: str, channel: str):
         answers_from_form(form, lookup.version),
         language=lang,
         channel=channel,
-        submission_id=form.submission_id.data,
+        submission_id=nonce,
     )
     thanks_endpoint = "public.kiosk_thanks" if channel == "kiosk" else "public.thanks"
     thanks_page = redirect(url_for(thanks_endpoint, token=token, lang=lang), code=303)
     return remember_answer(thanks_page, lookup.service_point.id, channel)
+
+
+def form_to_send_again(form: SurveyFormBase, lookup: CounterLookup, lang: str, channel: str):
+    """A post without a submission id this server issued for this counter (missing, made up, or the form was
+    open longer than OPINIA_SUBMISSION_MAX_AGE_MINUTES) stores nothing: the resident sees their answers again
+    in a form with a fresh id, and one more tap sends them."""
+    form.form_errors.append(_("Ten formularz był otwarty zbyt długo albo jest niepełny. Sprawdź odpowiedzi i wyślij je ponownie."))
+    form.submission_id.data = issue_submission_id(lookup.service_point.id)
+    return render_survey_page(form, lookup, lang, channel), 400
 
 
 def blank_survey_page(lookup: CounterLookup, lang: str, channel: str) -> str:
@@ -137,7 +143,7 @@ def blank_survey_page(lookup: CounterLookup, lang: str, channel: str) -> str:
             pages[key] = page
     if CSRF_SLOT in page:
         page = page.replace(CSRF_SLOT, generate_csrf())
-    return page.replace(SUBMISSION_SLOT, new_submission_id())
+    return page.replace(SUBMISSION_SLOT, issue_submission_id(lookup.service_point.id))
 
 
 def render_survey_page(form: SurveyFormBase, lookup: CounterLookup, lang: str, channel: str) -> str:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from comments.models import RedactionCount
+from comments.redaction import redact_answers, redaction_rows
 from extensions import db
 from survey.models import Answer, Department, Response, RetiredToken, ServicePoint, Survey, SurveyVersion, utcnow
 from survey.snapshots import CounterSnapshot, VersionSnapshot, version_snapshot
@@ -90,10 +91,6 @@ def find_counter(token: str) -> CounterLookup:
     return CounterLookup(CounterStatus.OPEN, counter, version)
 
 
-def new_submission_id() -> str:
-    return secrets.token_urlsafe(18)
-
-
 def store_response(
     service_point: ServicePoint | CounterSnapshot,
     version: SurveyVersion | VersionSnapshot,
@@ -104,12 +101,14 @@ def store_response(
     submission_id: str | None = None,
     submitted_at: datetime | None = None,
 ) -> bool:
-    """Store one response with all its answers in one transaction.
+    """Store one response with all its answers in one transaction, comments without personal data
+    (``comments.redaction``; only the counts of what was removed are stored).
 
     Returns False when ``submission_id`` was already stored (a double tap or a retry): the
     response exists once and nothing else is written.
     """
     questions = {q.code: q for q in version.questions}
+    answers, removed = redact_answers(answers, [q.code for q in version.questions if q.kind == "text"])
     # Core INSERTs rather than the ORM unit of work: this is the hottest write path of the service.
     insert_response = (
         sa.insert(Response.__table__)
@@ -137,6 +136,8 @@ def store_response(
         ]
         if answer_rows:
             connection.execute(sa.insert(Answer.__table__), answer_rows)
+        if removed:
+            connection.execute(sa.insert(RedactionCount.__table__), redaction_rows(removed, service_point.id, channel))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -1,7 +1,7 @@
 """a short code per counter for the typed address on posters; survey drafts of the editor
 
 Revision ID: 0004_staffside
-Revises: 0004_signals
+Revises: 0005_session_version
 Create Date: 2026-11-26 13:40:00
 
 """
@@ -12,7 +12,7 @@ from survey.models import new_short_code
 
 # revision identifiers, used by Alembic.
 revision = '0004_staffside'
-down_revision = '0004_signals'
+down_revision = '0005_session_version'
 branch_labels = None
 depends_on = None
 

@@ -139,8 +139,9 @@ def test_html_is_one_offline_file_and_escapes_comments(app, report_office, tmp_p
     assert not any(name.startswith("on") for _, attrs in parser.tags for name in attrs)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert tags.count("svg") >= 3 and "style" in tags
-    # Each comment twice: among its department's lowest-rated comments and in appendix A.
-    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt; kolejka") == 2
+    # Each comment twice: among its department's lowest-rated comments and in appendix A; the one about the
+    # queue a third time, as a quote of its theme in "Co piszą mieszkańcy".
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt; kolejka") == 3
     assert html.count("&lt;img src=x onerror=&#34;alert(2)&#34;&gt; brak ławek") == 2
     assert "AB-1 · ocena 1 · 1×</span> — <span class=\"comment\">&lt;script&gt;" in html
 

@@ -1,0 +1,72 @@
+"""Tables of the comments capability. No table holds a resident's personal data: removed values are only
+counted, and tags point at answers, never copy their text."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm as so
+
+from extensions import db
+from survey.models import UTCDateTime, utcnow
+
+SUGGESTION_STATES = ("open", "accepted", "dismissed")
+
+
+class Theme(db.Model):
+    """A theme of the codebook: its words are lemmas (see ``analytics.themes``); never deleted, deactivated."""
+
+    __tablename__ = "comment_themes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    name_pl: so.Mapped[str] = so.mapped_column(sa.String(200))
+    name_en: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    words: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CommentTag(db.Model):
+    """A theme added to (``added``) or taken off (not ``added``) one comment by a member of staff."""
+
+    __tablename__ = "comment_tags"
+    __table_args__ = (sa.UniqueConstraint("answer_id", "theme_code"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    answer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    theme_code: so.Mapped[str] = so.mapped_column(sa.String(64))
+    added: so.Mapped[bool]
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class RedactionCount(db.Model):
+    """How many values of one kind were removed from comments (the values themselves are never kept)."""
+
+    __tablename__ = "comment_redaction_counts"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+    service_point_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("service_points.id"))
+    source: so.Mapped[str] = so.mapped_column(sa.String(20))  # web | kiosk | paper | cleanup
+    kind: so.Mapped[str] = so.mapped_column(sa.String(30))
+    n: so.Mapped[int]
+
+
+class ThemeSuggestion(db.Model):
+    """Words the codebook misses that often come together (NMF over TF-IDF), for the quality manager."""
+
+    __tablename__ = "comment_theme_suggestions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    words: so.Mapped[list[str]] = so.mapped_column(sa.JSON)
+    comments: so.Mapped[int] = so.mapped_column(default=0)
+    examples: so.Mapped[list[Any]] = so.mapped_column(sa.JSON, default=list)  # answer ids, never texts
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="open")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    decided_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    theme_code: so.Mapped[str | None] = so.mapped_column(sa.String(64))
