@@ -142,7 +142,11 @@ def test_reports_page_and_trend_chart_on_a_phone(open_page, live_server, demo_re
     page.wait_for_selector("#chart-months [data-drawn], .chart[data-drawn]", timeout=10_000)
     ticks = page.eval_on_selector_all(".xtick text", "ticks => ticks.map(t => t.getAttribute('transform') || '')")
     assert ticks and all("rotate(-60" in t for t in ticks), ticks
-    assert not has_horizontal_scroll(page)
+    wide = page.evaluate("""() => Array.from(document.querySelectorAll('main *'))
+        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+        .filter(e => !e.closest('.table-scroll'))
+        .map(e => e.tagName + '.' + e.className + '#' + e.id).slice(0, 8)""")
+    assert not has_horizontal_scroll(page), wide
     screenshot(page, "head-dashboard-phone.png")
     page.goto(f"{live_server.url}/reports/")
     assert page.locator("#period optgroup").count() == 3
