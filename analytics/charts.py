@@ -55,7 +55,7 @@ DEFAULT_LABELS = {
     "target": "cel",
     "month": "miesiąc",
     "responses": "odpowiedzi",
-    "not_conclusive": "za mało odpowiedzi – wynik niekonkluzywny",
+    "not_conclusive": "za mało odpowiedzi, by wyciągać wnioski",
     "rating": "ocena",
     "answers": "liczba odpowiedzi",
     "share": "udział",

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from admin.display import local_datetime
 from analytics import charts, queries
 from analytics.dashboard_data import question_labels, trend_period
 from analytics.periods import Period
@@ -107,8 +109,18 @@ class Dashboard:
         return self.indicators["responses"] > 0
 
     @property
+    def running(self) -> bool:
+        """The period has not ended: its numbers are "so far"."""
+        return bool(self.indicators["period_info"].get("running"))
+
+    @property
     def previous_label(self) -> str:
-        return self.indicators["previous_period"]["label"]
+        """What changes are measured against, to follow "wobec" ("compared with")."""
+        previous = self.indicators["previous_period"]
+        if previous.get("same_days_of"):
+            return ngettext("pierwszego %(num)d dnia okresu %(period)s", "pierwszych %(num)d dni okresu %(period)s",
+                            previous["days"], period=previous["same_days_of"])
+        return previous["label"]
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
@@ -140,7 +152,7 @@ def chart_labels() -> dict[str, str]:
         "target": _("cel"),
         "month": _("miesiąc"),
         "responses": _("odpowiedzi"),
-        "not_conclusive": _("za mało odpowiedzi – wynik niekonkluzywny"),
+        "not_conclusive": _("za mało odpowiedzi, by wyciągać wnioski"),
         "rating": _("ocena"),
         "answers": _("liczba odpowiedzi"),
         "share": _("udział"),
@@ -301,7 +313,7 @@ def heatmap_table(cells: pd.DataFrame) -> Table:
 def comments_table(items: list[dict], tz_name: str) -> Table:
     tz = ZoneInfo(tz_name)
     rows = [{
-        "submitted_at": datetime.fromisoformat(item["submitted_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        "submitted_at": local_datetime(datetime.fromisoformat(item["submitted_at"]).astimezone(tz)),
         "service_point": item["service_point"], "rating": item["rating"], "text": item["text"], "id": item.get("id"),
     } for item in items]
     columns = [Column("submitted_at", _("Data")), Column("service_point", _("Stanowisko")),
@@ -350,7 +362,7 @@ def _trend_chart(months: list[dict], target: float | None, min_sample: int, mark
     figure = charts.csat_by_month_figure(frame, target=target, min_sample=min_sample, labels=chart_labels())
     charts.add_action_markers(figure, markers, _("działania doskonalące"))
     description = _("Linia: CSAT w miesiącu; pasmo: przedział ufności 95%; linia przerywana: cel. "
-                    "Puste kółko: za mało odpowiedzi, wynik niekonkluzywny.")
+                    "Puste kółko: za mało odpowiedzi, by wyciągać wnioski.")
     if markers:
         description += " " + _("Trójkąt: miesiąc, od którego obowiązuje działanie doskonalące.")
     return Chart("months", table.caption, description, charts.figure_json(figure), table)
@@ -402,8 +414,9 @@ def _for_request(base: Dashboard, filters: Filters) -> Dashboard:
 def office_dashboard(filters: Filters, lang: str) -> Dashboard:
     """The office overview (cached until an answer arrives within its time window, see ``dashboard.cache``)."""
     base_filters = _period_only(filters)
-    base = app_cache().get_or_build(("office", base_filters, lang), _window(filters),
-                                    lambda: _office_dashboard(base_filters), max_age())
+    trend = trend_period(filters.period, local_today(filters.period.tz_name))
+    base = app_cache().get_or_build(("office", base_filters, lang, trend), _window(filters, trend),
+                                    lambda: _office_dashboard(base_filters, trend), max_age())
     dashboard = _for_request(base, filters)
     _add_themes(dashboard, filters, None, None)
     return dashboard
@@ -471,10 +484,14 @@ def _active_themes():
     return current_codebook().themes
 
 
-def _office_dashboard(filters: Filters) -> Dashboard:
+def _office_dashboard(filters: Filters, trend: Period) -> Dashboard:
+    """The office's tiles, objectives, CSAT by month (the overview's chart) and the departments table."""
     dashboard = _base(filters, None, None)
     dashboard.tables["departments"] = scope_table(
         "departments", _("Wydziały"), dashboard.indicators["by_department"], filters.compare, dashboard.min_sample)
+    chart = _trend_chart(indicators_by_month(trend), dashboard.target, dashboard.min_sample)
+    dashboard.charts.append(chart)
+    dashboard.tables[chart.table.key] = chart.table
     add_served_section(dashboard)
     return dashboard
 
