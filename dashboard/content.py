@@ -489,7 +489,10 @@ def _office_dashboard(filters: Filters, trend: Period) -> Dashboard:
     dashboard = _base(filters, None, None)
     dashboard.tables["departments"] = scope_table(
         "departments", _("Wydziały"), dashboard.indicators["by_department"], filters.compare, dashboard.min_sample)
-    chart = _trend_chart(indicators_by_month(trend), dashboard.target, dashboard.min_sample)
+    from actions.markers import trend_markers
+
+    months = indicators_by_month(trend, kinds=["rating_5"])
+    chart = _trend_chart(months, dashboard.target, dashboard.min_sample, trend_markers(None, None))
     dashboard.charts.append(chart)
     dashboard.tables[chart.table.key] = chart.table
     add_served_section(dashboard)

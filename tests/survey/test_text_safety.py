@@ -14,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from admin.survey_editor import options_to_text
 from survey.models import Answer, Department, Response, ServicePoint
 from survey.services import store_response
 from tests.admin.helpers import submit, text
@@ -71,20 +70,13 @@ def test_staff_form_refuses_a_counter_name_with_a_control_character(admin_client
 
 
 def test_survey_editor_refuses_a_question_text_with_nul(admin_client, counter, db):
-    version = counter.survey.current_version
-    data = {"code": version.survey.code, "title_pl": version.title_pl, "title_en": version.title_en,
-            "intro_pl": version.intro_pl, "intro_en": version.intro_en}
-    for i, q in enumerate(version.questions):
-        data.update({f"questions-{i}-code": q.code, f"questions-{i}-kind": q.kind, f"questions-{i}-text_pl": q.text_pl,
-                     f"questions-{i}-text_en": q.text_en, f"questions-{i}-options": options_to_text(q.options or []),
-                     f"questions-{i}-max_length": q.max_length or ""})
-        if q.required:
-            data[f"questions-{i}-required"] = "y"
-    data["questions-0-text_pl"] = "Jak oceniasz\x00 obsługę?"
-    result = submit(admin_client, f"/admin/surveys/{counter.survey_id}/edit", data)
+    version_number = counter.survey.current_version.number
+    editor = admin_client.get(f"/admin/surveys/{counter.survey_id}/edit").headers["Location"]
+    data = {"kind": "yes_no", "text_pl": "Czy wszystko\x00 było jasne?", "text_en": "Was everything clear?", "position": "3"}
+    result = submit(admin_client, f"{editor}/questions/new", data)
     assert result.status_code == 400 and "(U+0000)" in text(result)
     db.session.expire_all()
-    assert counter.survey.current_version.number == version.number
+    assert counter.survey.current_version.number == version_number
 
 
 def test_staff_code_with_a_trailing_line_break_is_refused(admin_client, office, db):
