@@ -17,7 +17,7 @@ from analytics.queries import CommentsPage, comments as comment_rows
 from analytics.service import as_period, resolve_scope
 from analytics.themes import apply_tags, theme_statistics
 from comments import queries
-from comments.codebook import current_codebook
+from comments.codebook import codebook_version, current_codebook
 from comments.models import CommentTag
 from comments.redaction import redact
 from comments.retention import protected_comment_ids
@@ -73,20 +73,47 @@ class ThemeSummary:
                 "previous_comments": self.previous_comments, "themes": self.themes}
 
 
-def _with_themes(frame: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
-    codebook = current_codebook()
-    added: dict[int, list[str]] = {}
-    removed: dict[int, list[str]] = {}
-    for answer_id, code, is_added in tags.itertuples(index=False):
-        (added if is_added else removed).setdefault(int(answer_id), []).append(code)
-    themes = [apply_tags(codebook.match(text), added.get(answer_id, ()), removed.get(answer_id, ()))
-              for answer_id, text in zip(frame["answer_id"], frame["text"])]
-    return frame.assign(themes=pd.Series(themes, index=frame.index, dtype=object))
-
-
 def _themed_comments(period: Period, service_point_ids) -> pd.DataFrame:
-    frame = queries.comment_frame(period.start, period.end, service_point_ids)
-    return _with_themes(frame, queries.tags_in(period.start, period.end, service_point_ids))
+    """The comments of the period and scope with their ``themes`` after manual tags.
+
+    The codebook's match of each comment is remembered in ``comment_matches``: only comments never matched, or
+    matched with another codebook, are lemmatised (and remembered), so a cold build costs about one SQL read.
+    """
+    frame = queries.comments_for_themes(period.start, period.end, service_point_ids)
+    matched = _remembered_matches(frame)
+    themes = [matched_themes if tags is None else _tagged(matched_themes, tags)
+              for matched_themes, tags in zip(matched, frame["tags"])]
+    return frame[queries.COMMENT_COLUMNS].assign(themes=pd.Series(themes, index=frame.index, dtype=object))
+
+
+def _remembered_matches(frame: pd.DataFrame) -> list[frozenset[str]]:
+    version = codebook_version()
+    parsed: dict[str, frozenset[str]] = {}
+    result: list[frozenset[str] | None] = [
+        parsed.setdefault(themes, frozenset(themes.split())) if codebook == version else None
+        for codebook, themes in zip(frame["codebook"], frame["matched"])]
+    stale = [row for row, themes in enumerate(result) if themes is None]
+    if stale:
+        codebook = current_codebook()
+        for row in stale:
+            result[row] = codebook.match(frame["text"].iat[row])
+        _remember([(int(frame["answer_id"].iat[row]), " ".join(sorted(result[row]))) for row in stale], version)
+    return result
+
+
+def _remember(rows: list[tuple[int, str]], version: str) -> None:
+    """Store new matches; when the database is busy (a long import on SQLite), the next build tries again."""
+    try:
+        queries.remember_matches(rows, version)
+        db.session.commit()
+    except sa.exc.OperationalError:
+        db.session.rollback()
+        current_app.logger.warning("comment themes not remembered (database busy); %d comments", len(rows))
+
+
+def _tagged(matched: frozenset[str], tags: str) -> frozenset[str]:
+    marks = tags.split()
+    return apply_tags(matched, [m[1:] for m in marks if m[0] == "+"], [m[1:] for m in marks if m[0] == "-"])
 
 
 def compute_theme_summary(period: Period | str, department_code: str | None = None,
