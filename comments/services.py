@@ -17,7 +17,8 @@ from analytics.queries import CommentsPage, comments as comment_rows
 from analytics.service import as_period, resolve_scope
 from analytics.themes import apply_tags, theme_statistics
 from comments import queries
-from comments.codebook import codebook_version, current_codebook
+from comments.codebook import current_codebook
+from comments.matches import remembered_matches
 from comments.models import CommentTag
 from comments.redaction import redact
 from comments.retention import protected_comment_ids
@@ -80,35 +81,10 @@ def _themed_comments(period: Period, service_point_ids) -> pd.DataFrame:
     matched with another codebook, are lemmatised (and remembered), so a cold build costs about one SQL read.
     """
     frame = queries.comments_for_themes(period.start, period.end, service_point_ids)
-    matched = _remembered_matches(frame)
+    matched = remembered_matches(frame)
     themes = [matched_themes if tags is None else _tagged(matched_themes, tags)
               for matched_themes, tags in zip(matched, frame["tags"])]
     return frame[queries.COMMENT_COLUMNS].assign(themes=pd.Series(themes, index=frame.index, dtype=object))
-
-
-def _remembered_matches(frame: pd.DataFrame) -> list[frozenset[str]]:
-    version = codebook_version()
-    parsed: dict[str, frozenset[str]] = {}
-    result: list[frozenset[str] | None] = [
-        parsed.setdefault(themes, frozenset(themes.split())) if codebook == version else None
-        for codebook, themes in zip(frame["codebook"], frame["matched"])]
-    stale = [row for row, themes in enumerate(result) if themes is None]
-    if stale:
-        codebook = current_codebook()
-        for row in stale:
-            result[row] = codebook.match(frame["text"].iat[row])
-        _remember([(int(frame["answer_id"].iat[row]), " ".join(sorted(result[row]))) for row in stale], version)
-    return result
-
-
-def _remember(rows: list[tuple[int, str]], version: str) -> None:
-    """Store new matches; when the database is busy (a long import on SQLite), the next build tries again."""
-    try:
-        queries.remember_matches(rows, version)
-        db.session.commit()
-    except sa.exc.OperationalError:
-        db.session.rollback()
-        current_app.logger.warning("comment themes not remembered (database busy); %d comments", len(rows))
 
 
 def _tagged(matched: frozenset[str], tags: str) -> frozenset[str]:
