@@ -4,7 +4,7 @@ before, or matched with an older codebook, are matched when a dashboard first ne
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,26 +20,27 @@ def stored_themes(themes: frozenset[str]) -> str:
     return " ".join(sorted(themes))
 
 
-@dataclass(frozen=True)
 class CommentMatcher:
-    """The current codebook and its version, looked up once for many comments (a paper import)."""
+    """The current codebook and its version, looked up once for many comments (a paper import), and only
+    when there is a comment. Storing a comment never seeds the codebook (that is the dashboards' first
+    read, audited): before it exists, nothing is remembered and dashboards match the comments later."""
 
-    codebook: Codebook
-    version: str
-
-    @classmethod
-    def current(cls) -> CommentMatcher:
-        return cls(current_codebook(), codebook_version())
+    @cached_property
+    def _codebook(self) -> tuple[Codebook, str] | None:
+        return (current_codebook(), codebook_version()) if queries.theme_count() else None
 
     def rows(self, texts: Sequence[str | None]) -> list[dict | None]:
         """Per text, the ``comment_matches`` values (without ``answer_id``) to store; None for no comment."""
-        return [{"codebook": self.version, "themes": stored_themes(self.codebook.match(text))} if text else None
+        if not any(texts) or self._codebook is None:
+            return [None] * len(texts)
+        codebook, version = self._codebook
+        return [{"codebook": version, "themes": stored_themes(codebook.match(text))} if text else None
                 for text in texts]
 
 
 def match_rows(texts: Sequence[str | None]) -> list[dict | None]:
-    """``CommentMatcher.rows`` with the current codebook (not even looked up when there is no comment)."""
-    return CommentMatcher.current().rows(texts) if any(texts) else [None] * len(texts)
+    """``CommentMatcher.rows`` with the current codebook."""
+    return CommentMatcher().rows(texts)
 
 
 def with_answer_ids(rows: Sequence[dict | None], answer_ids: Sequence[int]) -> list[dict]:

@@ -283,7 +283,7 @@ def _context(survey_code: str) -> _Context:
         raise ImportFileError([Problem(0, f"unknown survey {survey_code!r}")])
     version = survey.current_version
     points = {p.code: p for p in db.session.scalars(sa.select(ServicePoint))}
-    return _Context(version, {q.code: q for q in version.questions}, points, utcnow(), CommentMatcher.current())
+    return _Context(version, {q.code: q for q in version.questions}, points, utcnow(), CommentMatcher())
 
 
 def _already_imported(response_ids: list[str]) -> set[str]:

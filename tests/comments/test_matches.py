@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from analytics.themes import Codebook
-from comments.codebook import ThemeChange, codebook_version, current_codebook, save_theme
+from comments.codebook import (ThemeChange, codebook_version, current_codebook, ensure_codebook,
+                               save_theme)
 from comments.models import CommentMatch, Theme
 from comments.services import compute_theme_summary, redact_stored_comments, set_tag
 from extensions import db
@@ -29,6 +30,12 @@ def answer_id(text: str) -> int:
 def refuse_matching(monkeypatch) -> None:
     """From now on, lemmatising a comment fails the test: every theme must come from what is remembered."""
     monkeypatch.setattr(Codebook, "match", lambda self, text: pytest.fail(f"matched again: {text}"))
+
+
+@pytest.fixture
+def codebook(db):
+    """The codebook as the first dashboard seeds it (storing a comment never seeds it)."""
+    ensure_codebook()
 
 
 def waiting(summary) -> int:
@@ -71,7 +78,7 @@ def test_a_codebook_edit_matches_every_comment_again(app, commented):
     assert remembered("Okienko nr 3 nieczynne.") == (codebook_version(), "waiting")
 
 
-def test_a_resident_s_comment_is_remembered_with_its_themes_when_stored(client, db, counter, monkeypatch):
+def test_a_resident_s_comment_is_remembered_with_its_themes_when_stored(client, db, counter, codebook):
     page = client.get(f"/s/{counter.token}").get_data(as_text=True)
     form = {"csrf_token": csrf_token_from(page), "submission_id": hidden_value(page, "submission_id"),
             "satisfaction": "2", "comment": "Czekałem w kolejce godzinę, pani niemiła."}
@@ -80,7 +87,7 @@ def test_a_resident_s_comment_is_remembered_with_its_themes_when_stored(client, 
         assert remembered("Czekałem w kolejce godzinę, pani niemiła.") == (codebook_version(), "courtesy waiting")
 
 
-def test_a_paper_import_remembers_the_themes_of_its_comments(app, db, counter, tmp_path):
+def test_a_paper_import_remembers_the_themes_of_its_comments(app, db, counter, codebook):
     from survey.importers import import_responses
 
     csv_text = ("response_id,submitted_at,service_point,question,value\n"
