@@ -99,10 +99,12 @@ def register_blueprints(app: Flask) -> None:
     register_pages(app)
 
     from admin.auth import bp as auth_bp
+    from admin.display import register_display
     from admin.routes import bp as admin_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    register_display(app)
 
     from api import bp as api_bp
 
@@ -130,6 +132,19 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(comments_bp)
 
+    from actions import review_views  # noqa: F401  (adds /actions/review to the actions blueprint)
+    from actions.public import bp as public_actions_bp
+    from actions.views import bp as actions_bp
+
+    app.register_blueprint(actions_bp)
+    app.register_blueprint(public_actions_bp)
+
+    from actions.services import answer_ids_linked_to_open_actions
+    from comments.retention import register_protected_comments
+
+    # Comments selected on open improvement actions keep their text past the retention period.
+    register_protected_comments(app, answer_ids_linked_to_open_actions)
+
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
@@ -147,10 +162,24 @@ def register_error_handlers(app: Flask) -> None:
         503: _l("Serwer jest zajęty"),
     }
 
+    messages = {
+        400: _l("Żądanie zawiera nieprawidłowe dane."),
+        401: _l("Zaloguj się, aby zobaczyć tę stronę."),
+        403: _l("Nie masz dostępu do tej strony. Jeśli jest Ci potrzebna, poproś administratora o uprawnienia."),
+        404: _l("Nie ma takiej strony. Sprawdź adres albo wróć do strony startowej."),
+        405: _l("Tej operacji nie można wykonać w ten sposób."),
+    }
+
     def render_error(status: int, message: str):
         if _wants_json():
             return jsonify(error=message, status=status), status
         return render_template("errors/error.html", status=status, title=titles.get(status, ""), message=message), status
+
+    def own_message(error: HTTPException) -> str:
+        """The view's own message, else ours in the page's language (never werkzeug's English default)."""
+        if error.description and error.description != type(error).description:
+            return error.description
+        return str(messages.get(error.code or 500, _("Coś poszło nie tak. Spróbuj ponownie za chwilę.")))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -169,8 +198,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        default = error.description if error.code != 500 else _("Coś poszło nie tak. Spróbuj ponownie za chwilę.")
-        body, status = render_error(error.code or 500, default)
+        message = _("Coś poszło nie tak. Spróbuj ponownie za chwilę.") if error.code == 500 else own_message(error)
+        body, status = render_error(error.code or 500, message)
         return body, status, [(name, value) for name, value in error.get_headers() if name == "Retry-After"]
 
     @app.errorhandler(Exception)
@@ -191,6 +220,10 @@ def register_commands(app: Flask) -> None:
 
     for command in (indicators_command, rebuild_indicator_counts_command, import_responses_command, create_api_token_command):
         app.cli.add_command(command)
+
+    from actions.cli import send_action_reminders_command
+
+    app.cli.add_command(send_action_reminders_command)
 
     from report.cli import register_commands as register_report_commands
 

@@ -95,6 +95,8 @@ class Config:
     OPINIA_OFFICE_NAME: str = field(
         default_factory=lambda: os.environ.get("OPINIA_OFFICE_NAME", "Starostwo Powiatowe w Opiniowie")
     )
+    # An optional logo (PNG, JPEG or SVG file) printed at the top of the counters' posters.
+    OPINIA_OFFICE_LOGO: str = field(default_factory=lambda: os.environ.get("OPINIA_OFFICE_LOGO", ""))
     # Largest accepted request body: a survey answer is a few hundred bytes.
     MAX_CONTENT_LENGTH: int = field(default_factory=lambda: _env_int("OPINIA_MAX_CONTENT_LENGTH", 64 * 1024))
     # Staff pages (see security.STAFF_BLUEPRINTS): the survey editor posts every question in two languages.

@@ -60,3 +60,11 @@ def post_fork(server, worker):
     if "sqlalchemy" in getattr(app, "extensions", {}):  # not the benchmark's raw-SQL baseline app
         with app.app_context():
             db.engine.dispose(close=False)
+
+
+def when_ready(server):
+    """Compress Plotly's JavaScript once in the master (first start of a plotly version only), before the
+    workers are forked, so they share the compressed bytes and no visitor waits for them."""
+    from dashboard.plotly_asset import prepare
+
+    prepare()

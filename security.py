@@ -8,6 +8,7 @@ because Plotly positions chart elements with style attributes; styles cannot run
 from __future__ import annotations
 
 from flask import Flask, Request, Response, current_app
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -74,8 +75,24 @@ class BodyLimitedRequest(Request):
         self._max_content_length = value
 
 
+class AssetAwareSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that a response marked ``immutable`` (a versioned asset, the same
+    for everyone: Plotly's script, hashed static files) neither refreshes the session cookie nor varies on it.
+
+    A staff session is refreshed on every request, so its cookie changes each time; with ``Set-Cookie`` and
+    ``Vary: Cookie`` on such a file the browser asks for it again on the next page instead of keeping it.
+    """
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if response.cache_control.immutable:
+            return
+        super().save_session(app, session, response)
+
+
 def register_security(app: Flask) -> None:
-    """Trust ``OPINIA_PROXY_COUNT`` proxies' forwarded headers, and add the security headers."""
+    """Trust ``OPINIA_PROXY_COUNT`` proxies' forwarded headers, add the security headers, and keep the session
+    cookie off immutable assets."""
+    app.session_interface = AssetAwareSessionInterface()
     proxies = int(app.config.get("OPINIA_PROXY_COUNT", 0))
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)

@@ -52,13 +52,27 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def start_page(user: User) -> str:
+    """Where the role's work is: the dashboard for a department head (who manages nothing), the staff area
+    for managers."""
+    return url_for("admin.home") if sees_whole_office(user) else url_for("dashboard.office")
+
+
 def after_login_target(user: User) -> str:
-    """The page asked for, else where the role's work is: the dashboard for a department head (who manages
-    nothing), the staff area for managers."""
+    """The page asked for, else the role's start page."""
     target = request.args.get("next")
     if is_safe_next(target):
         return target
-    return url_for("admin.home") if sees_whole_office(user) else url_for("dashboard.office")
+    return start_page(user)
+
+
+@bp.get("/")
+def root():
+    """The staff start page when logged in, else the login. Never a list of survey addresses: each of them is
+    a capability that lets anyone answer for that counter."""
+    if current_user.is_authenticated:
+        return redirect(start_page(current_user), code=303)
+    return redirect(url_for("auth.login"), code=303)
 
 
 @bp.route("/login", methods=["GET", "POST"])

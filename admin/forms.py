@@ -3,22 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    FieldList,
-    Form,
-    FormField,
-    IntegerField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import FieldList, FormField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from survey.definitions import PERIOD_KINDS
-from survey.models import COMPARATORS, INDICATORS, QUESTION_KINDS, ROLES, SCOPES
+from survey.models import COMPARATORS, INDICATORS, ROLES, SCOPES
 from survey.text_safety import describe_character, first_forbidden_character
 
 EMAIL_MAX = 254
@@ -100,37 +89,6 @@ QUESTION_KIND_LABELS = {
 }
 
 
-class QuestionForm(Form):
-    """One question row of the survey editor; a row with an empty code is ignored (the spare row)."""
-
-    code = StringField(_l("Kod pytania"), validators=[Optional(), SURVEY_CODE_RULE])
-    position = IntegerField(
-        _l("Kolejność"), validators=[Optional(), NumberRange(min=1, max=99, message=_l("Liczba od 1 do 99."))]
-    )
-    kind = SelectField(_l("Rodzaj"), choices=[(k, QUESTION_KIND_LABELS[k]) for k in QUESTION_KINDS])
-    text_pl = TextAreaField(_l("Treść po polsku"), validators=[Optional(), length(1000)])
-    text_en = TextAreaField(_l("Treść po angielsku"), validators=[Optional(), length(1000)])
-    required = BooleanField(_l("Odpowiedź wymagana"))
-    options = TextAreaField(
-        _l("Odpowiedzi do wyboru (jedna w wierszu: wartość | po polsku | po angielsku)"),
-        validators=[Optional(), length(4000)],
-    )
-    max_length = IntegerField(
-        _l("Najdłuższy komentarz (znaki)"),
-        validators=[Optional(), NumberRange(min=1, max=10000, message=_l("Liczba od 1 do 10000."))],
-    )
-    remove = BooleanField(_l("Usuń to pytanie"))
-
-
-class SurveyForm(StaffForm):
-    code = StringField(_l("Kod ankiety"), validators=[required(), SURVEY_CODE_RULE])
-    title_pl = StringField(_l("Tytuł po polsku"), validators=[required(), length(300)])
-    title_en = StringField(_l("Tytuł po angielsku"), validators=[Optional(), length(300)])
-    intro_pl = TextAreaField(_l("Wstęp po polsku"), validators=[Optional(), length(2000)])
-    intro_en = TextAreaField(_l("Wstęp po angielsku"), validators=[Optional(), length(2000)])
-    questions = FieldList(FormField(QuestionForm), min_entries=1, max_entries=50)
-
-
 SCOPE_LABELS = {"office": _l("Cały urząd"), "department": _l("Wydział"), "service_point": _l("Stanowisko")}
 INDICATOR_LABELS = {
     "csat": _l("Odsetek zadowolonych (CSAT)"),
@@ -142,17 +100,25 @@ INDICATOR_LABELS = {
 PERIOD_LABELS = {"month": _l("Miesiąc"), "quarter": _l("Kwartał"), "year": _l("Rok")}
 
 
+COMPARATOR_LABELS = {
+    ">=": _l("≥ co najmniej"),
+    ">": _l("> więcej niż"),
+    "<=": _l("≤ najwyżej"),
+    "<": _l("< mniej niż"),
+}
+
+
 class ObjectiveForm(StaffForm):
+    """Shares are typed in percent (85 means 85 %); the view converts to and from the stored fraction."""
+
     name = StringField(_l("Nazwa celu"), validators=[required(), length(200)])
     scope = SelectField(_l("Zakres"), choices=[(s, SCOPE_LABELS[s]) for s in SCOPES])
     department_id = SelectField(_l("Wydział (dla zakresu „wydział”)"), coerce=int)
     service_point_id = SelectField(_l("Stanowisko (dla zakresu „stanowisko”)"), coerce=int)
     indicator = SelectField(_l("Wskaźnik"), choices=[(i, INDICATOR_LABELS[i]) for i in INDICATORS])
-    question_code = StringField(
-        _l("Kod pytania (puste: pierwsze pytanie pasującego rodzaju)"), validators=[Optional(), SURVEY_CODE_RULE]
-    )
-    comparator = SelectField(_l("Warunek"), choices=[(c, c) for c in COMPARATORS])
-    target = StringField(_l("Wartość docelowa (np. 0,85)"), validators=[required()])
+    question_code = SelectField(_l("Pytanie, z którego liczony jest wskaźnik"))
+    comparator = SelectField(_l("Warunek"), choices=[(c, COMPARATOR_LABELS[c]) for c in COMPARATORS])
+    target = StringField(_l("Wartość docelowa"), validators=[required()])
     min_sample = IntegerField(
         _l("Najmniejsza liczba odpowiedzi"),
         default=30,
@@ -161,13 +127,14 @@ class ObjectiveForm(StaffForm):
     period_kind = SelectField(_l("Okres"), choices=[(p, PERIOD_LABELS[p]) for p in PERIOD_KINDS], default="quarter")
 
     def validate_target(self, field) -> None:
-        """Accepts a Polish decimal comma; the parsed value is left in ``field.number``."""
+        """Accepts a Polish decimal comma and a trailing "%"; the parsed value is left in ``field.number``."""
+        text = str(field.data or "").replace(",", ".").replace("%", "").replace("\u00a0", "").strip()
         try:
-            field.number = float(str(field.data).replace(",", ".").strip())
+            field.number = float(text)
         except ValueError:
             field.number = None
         if field.number is None or field.number != field.number or abs(field.number) > 1e9:
-            raise ValidationError(_l("Podaj liczbę, np. 0,85."))
+            raise ValidationError(_l("Podaj liczbę, np. 85 (dla odsetka w procentach) albo 4,2 (dla średniej)."))
 
 
 ROLE_LABELS = {

@@ -5,85 +5,37 @@ users and read the audit log; a department head reads the pages of their own dep
 """
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from admin import confirmations, editor_views, objective_views, survey_views  # noqa: F401  (their views register on ``bp``)
 from admin import services
-from admin.forms import ROLE_LABELS, DepartmentForm, ObjectiveForm, ServicePointForm, SurveyForm, UserForm
+from admin.audit_view import audit_entry
+from admin.blueprint import (
+    INVALID,
+    admin_required,
+    bp,
+    get_or_404,
+    invalid_or_form,
+    manager_required,
+    rejected,
+    saved,
+    visible_department_or_403,
+    visible_service_point_or_403,
+    wants_active,
+)
+from admin.forms import ROLE_LABELS, DepartmentForm, ServicePointForm, UserForm
 from admin.posters import posters_pdf
 from admin.qr import qr_png, qr_svg
-from admin.survey_editor import definition_from_form, form_data_of_version
 from extensions import db
 from survey.guards import enrol_kiosk
-from survey.models import Department, QualityObjective, Response, ServicePoint, Survey, User
-from survey.permissions import (
-    MANAGERS,
-    can_manage,
-    can_manage_users,
-    can_see_department,
-    can_see_service_point,
-    roles_required,
-    visible_departments,
-)
+from survey.models import Department, Response, ServicePoint, Survey, User
+from survey.permissions import visible_departments
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-manager_required = roles_required(*MANAGERS)
-admin_required = roles_required("admin")
-INVALID = 400
-
-
-bp.add_app_template_global(can_manage)
-bp.add_app_template_global(can_manage_users)
-bp.add_app_template_global(services.survey_url, "counter_survey_url")
-
-
-def get_or_404(model: Any, object_id: int) -> Any:
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def visible_department_or_403(department_id: int) -> Department:
-    department = get_or_404(Department, department_id)
-    if not can_see_department(current_user, department):
-        abort(403)
-    return department
-
-
-def visible_service_point_or_403(point_id: int) -> ServicePoint:
-    point = get_or_404(ServicePoint, point_id)
-    if not can_see_service_point(current_user, point):
-        abort(403)
-    return point
-
-
-def render_form(form: Any, title: str, cancel: str, status: int = 200):
-    return render_template("admin/form.html", form=form, title=title, cancel=cancel), status
-
-
-def rejected(form: Any, error: services.ChangeRejected, title: str, cancel: str):
-    """Show a business rule's message at its field; nothing was stored."""
-    field = getattr(form, error.field, None)
-    (field.errors if field is not None else form.form_errors).append(error.message)
-    return render_form(form, title, cancel, INVALID)
-
-
-def invalid_or_form(form: Any, title: str, cancel: str):
-    return render_form(form, title, cancel, INVALID if form.is_submitted() else 200)
-
-
-def saved(message: str, target: str):
-    flash(message, "success")
-    return redirect(target, code=303)
-
-
-def wants_active() -> bool:
-    return request.form.get("active") == "1"
+__all__ = ["bp"]
 
 
 @bp.get("/")
@@ -157,7 +109,14 @@ def service_point(point_id: int):
     responses = db.session.scalar(
         sa.select(sa.func.count()).select_from(Response).where(Response.service_point_id == point.id)
     )
-    return render_template("admin/service_point.html", point=point, responses=responses)
+    survey = point.survey.current_version if point.survey else None
+    return render_template(
+        "admin/service_point.html",
+        point=point,
+        responses=responses,
+        survey_title=survey.title(get_locale().language) if survey else None,
+        short_address=services.short_survey_url(point),
+    )
 
 
 @bp.route("/service-points/new", methods=["GET", "POST"])
@@ -271,133 +230,9 @@ def department_posters(department_id: int, size: str):
     department = visible_department_or_403(department_id)
     points = [p for p in department.service_points if p.active]
     if not points:
-        abort(404, description=_("Ten wydział nie ma aktywnych stanowisk."))
+        flash(_("Ten wydział nie ma aktywnych stanowisk, więc nie ma czego drukować. Dodaj stanowisko albo aktywuj istniejące."), "warning")
+        return redirect(url_for("admin.department", department_id=department.id), code=303)
     return _download(posters_pdf(points, size), "application/pdf", f"plakaty-{department.code}-{size}.pdf")
-
-
-# Surveys ---------------------------------------------------------------------------------------------
-
-
-@bp.get("/surveys")
-@manager_required
-def surveys():
-    rows = db.session.scalars(sa.select(Survey).order_by(Survey.active.desc(), Survey.code))
-    return render_template("admin/surveys.html", surveys=list(rows))
-
-
-@bp.get("/surveys/<int:survey_id>")
-@manager_required
-def survey(survey_id: int):
-    survey = get_or_404(Survey, survey_id)
-    counts = dict(
-        db.session.execute(
-            sa.select(Response.survey_version_id, sa.func.count())
-            .where(Response.survey_version_id.in_([v.id for v in survey.versions]))
-            .group_by(Response.survey_version_id)
-        ).all()
-    )
-    return render_template("admin/survey.html", survey=survey, counts=counts)
-
-
-@bp.route("/surveys/new", methods=["GET", "POST"])
-@manager_required
-def survey_new():
-    return _survey_form(None)
-
-
-@bp.route("/surveys/<int:survey_id>/edit", methods=["GET", "POST"])
-@manager_required
-def survey_edit(survey_id: int):
-    return _survey_form(get_or_404(Survey, survey_id))
-
-
-def _survey_form(survey: Survey | None):
-    initial = form_data_of_version(survey.current_version) if survey and survey.current_version else {}
-    form = SurveyForm(data=None if request.method == "POST" else initial)
-    if survey is not None:
-        form.code.render_kw = {"readonly": True}
-    if request.method == "GET":
-        return render_template("admin/survey_form.html", form=form, survey=survey)
-    definition = definition_from_form(form) if form.validate_on_submit() else None
-    if definition is None:
-        return render_template("admin/survey_form.html", form=form, survey=survey), INVALID
-    try:
-        version, created = services.save_survey(current_user, definition, survey)
-    except services.ChangeRejected as error:
-        form.code.errors.append(error.message)
-        return render_template("admin/survey_form.html", form=form, survey=survey), INVALID
-    message = _("Zapisano nową wersję ankiety (%(number)d).", number=version.number) if created else _("Bez zmian.")
-    return saved(message, url_for("admin.survey", survey_id=version.survey_id))
-
-
-@bp.post("/surveys/<int:survey_id>/active")
-@manager_required
-def survey_active(survey_id: int):
-    services.set_active(current_user, get_or_404(Survey, survey_id), "survey", wants_active())
-    return saved(_("Zmieniono stan ankiety."), url_for("admin.survey", survey_id=survey_id))
-
-
-# Quality objectives ----------------------------------------------------------------------------------
-
-
-@bp.get("/objectives")
-@manager_required
-def objectives():
-    rows = db.session.scalars(sa.select(QualityObjective).order_by(QualityObjective.active.desc(), QualityObjective.name))
-    return render_template("admin/objectives.html", objectives=list(rows))
-
-
-@bp.route("/objectives/new", methods=["GET", "POST"])
-@manager_required
-def objective_new():
-    return _objective_form(None)
-
-
-@bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
-@manager_required
-def objective_edit(objective_id: int):
-    return _objective_form(get_or_404(QualityObjective, objective_id))
-
-
-def _objective_form(objective: QualityObjective | None):
-    form = ObjectiveForm(obj=objective)
-    if objective is not None and not form.is_submitted():
-        form.department_id.data = objective.department_id or 0
-        form.service_point_id.data = objective.service_point_id or 0
-        form.target.data = f"{objective.target:g}".replace(".", ",")
-    none_choice = [(0, "—")]
-    form.department_id.choices = none_choice + [(d.id, d.name) for d in visible_departments(current_user)]
-    form.service_point_id.choices = none_choice + [
-        (p.id, f"{p.code} · {p.name}") for p in db.session.scalars(sa.select(ServicePoint).order_by(ServicePoint.code))
-    ]
-    title = _("Nowy cel jakości") if objective is None else _("Edycja celu jakości")
-    cancel = url_for("admin.objectives")
-    if not form.validate_on_submit():
-        return invalid_or_form(form, title, cancel)
-    values = {
-        "name": form.name.data.strip(),
-        "scope": form.scope.data,
-        "department": db.session.get(Department, form.department_id.data) if form.department_id.data else None,
-        "service_point": db.session.get(ServicePoint, form.service_point_id.data) if form.service_point_id.data else None,
-        "indicator": form.indicator.data,
-        "question_code": (form.question_code.data or "").strip() or None,
-        "comparator": form.comparator.data,
-        "target": form.target.number,
-        "min_sample": form.min_sample.data,
-        "period_kind": form.period_kind.data,
-    }
-    try:
-        services.save_objective(current_user, objective, values)
-    except services.ChangeRejected as error:
-        return rejected(form, error, title, cancel)
-    return saved(_("Zapisano cel jakości."), url_for("admin.objectives"))
-
-
-@bp.post("/objectives/<int:objective_id>/active")
-@manager_required
-def objective_active(objective_id: int):
-    services.set_active(current_user, get_or_404(QualityObjective, objective_id), "objective", wants_active())
-    return saved(_("Zmieniono stan celu."), url_for("admin.objectives"))
 
 
 # Users and the audit log (admins only) ---------------------------------------------------------------
@@ -458,4 +293,5 @@ def user_active(user_id: int):
 def audit_log():
     page = min(max(request.args.get("page", 1, type=int), 1), services.MAX_AUDIT_PAGE)
     rows, has_older = services.audit_page(page)
-    return render_template("admin/audit.html", rows=rows, page=page, has_older=has_older)
+    entries = [audit_entry(row) for row in rows]
+    return render_template("admin/audit.html", entries=entries, page=page, has_older=has_older)

@@ -24,6 +24,7 @@ from survey.models import (
     SurveyVersion,
     User,
     new_public_token,
+    new_short_code,
     utcnow,
 )
 
@@ -156,15 +157,17 @@ def survey_url(point: ServicePoint) -> str:
 
 
 def short_survey_url(point: ServicePoint) -> str:
-    """The address without the scheme, for residents who type it."""
-    return survey_url(point).split("://", 1)[-1]
+    """The short address a resident can type from a poster: host and ``/o/<short code>``, no scheme."""
+    return f"{current_app.config['OPINIA_PUBLIC_URL'].split('://', 1)[-1]}/o/{point.short_code}"
 
 
 def rotate_token(actor: User, point: ServicePoint) -> str:
-    """Give the counter a new token; the old one is kept as retired so old posters say "no longer active"."""
-    old = point.token
-    db.session.add(RetiredToken(token=old, service_point_id=point.id))
+    """Give the counter a new token and short code; the old ones are kept as retired so old posters say
+    "no longer active"."""
+    db.session.add(RetiredToken(token=point.token, service_point_id=point.id))
+    db.session.add(RetiredToken(token=point.short_code, service_point_id=point.id))
     point.token = new_public_token()
+    point.short_code = new_short_code()
     audit(actor, "rotate_token", "service_point", point.id)
     db.session.commit()
     return point.token

@@ -55,7 +55,7 @@ DEFAULT_LABELS = {
     "target": "cel",
     "month": "miesiąc",
     "responses": "odpowiedzi",
-    "not_conclusive": "za mało odpowiedzi – wynik niekonkluzywny",
+    "not_conclusive": "za mało odpowiedzi, by wyciągać wnioski",
     "rating": "ocena",
     "answers": "liczba odpowiedzi",
     "share": "udział",
@@ -132,6 +132,26 @@ def csat_by_month_figure(
     if target is not None:
         figure.add_trace(go.Scatter(x=x, y=[target] * len(x), mode="lines", name=f"{text['target']} {_percent(target, text)}",
                                     line={"color": RED, "dash": "dash", "width": 2}, hoverinfo="skip"))
+    return figure
+
+
+def add_action_markers(figure: go.Figure, markers: Sequence[Mapping[str, str]], name: str = "działania",
+                       dates: bool = False) -> go.Figure:
+    """Improvement actions on a chart: a triangle at the top where each took effect — the month (``x`` a
+    category such as ``2026-09``) or, with ``dates``, the day (``x`` an ISO date on a date axis) — with its
+    ``text`` (title, status, measured effect) escaped in the hover label. Markers outside the chart are left out."""
+    shown = [str(x) for trace in figure.data if trace.x is not None for x in trace.x]
+    if dates:
+        markers = [m for m in markers if shown and min(shown) <= m["x"] <= max(shown)]
+    else:
+        markers = [m for m in markers if m["x"] in set(shown)]
+    if not markers:
+        return figure
+    figure.add_trace(go.Scatter(
+        x=[m["x"] for m in markers], y=[1.0] * len(markers), mode="markers", name=name,
+        marker={"symbol": "triangle-down", "size": 14, "color": GREEN, "line": {"color": "#1d1d1d", "width": 1}},
+        hovertext=[html.escape(m["text"]) for m in markers], hoverinfo="text",
+    ))
     return figure
 
 

@@ -32,7 +32,8 @@ from extensions import db
 from survey.models import Answer, Department, Question, Response, ServicePoint
 from survey.text_safety import clean_text
 
-BASE_COLUMNS = ("response_id", "submitted_at", "department", "service_point", "channel", "language")
+# ``external_id``: the paper form's number (``paper:<id>``) or another source's key; empty for phone answers.
+BASE_COLUMNS = ("response_id", "external_id", "submitted_at", "department", "service_point", "channel", "language")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 STREAM_BATCH = 5000
 
@@ -54,6 +55,7 @@ def _answer_rows_statement(period: Period, scope: Scope):
     statement = (
         sa.select(
             Response.id,
+            Response.external_id,
             Response.submitted_at,
             Department.code,
             ServicePoint.code,
@@ -83,9 +85,9 @@ def response_records(period: Period, scope: Scope, codes: list[str]) -> Iterator
     rows = db.session.execute(_answer_rows_statement(period, scope))
     for response_id, group in itertools.groupby(rows, key=lambda row: row[0]):
         answers = list(group)
-        _, submitted_at, department, service_point, channel, language = answers[0][:6]
-        record: list[Any] = [response_id, submitted_at.astimezone(tz).isoformat(), department, service_point,
-                             channel, language] + [None] * len(codes)
+        _, external_id, submitted_at, department, service_point, channel, language = answers[0][:7]
+        record: list[Any] = [response_id, external_id, submitted_at.astimezone(tz).isoformat(), department,
+                             service_point, channel, language] + [None] * len(codes)
         for *_, code, value_int, value_text in answers:
             if code in position:
                 record[position[code]] = value_int if value_int is not None else value_text

@@ -14,6 +14,33 @@ from analytics.indicators import indicator_value
 
 MET, NOT_MET, INSUFFICIENT_DATA = "met", "not_met", "insufficient_data"
 COMPARE = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+# The values an indicator can take; shares are fractions (0.85), shown to staff as percent (85 %).
+INDICATOR_RANGES = {
+    "csat": (0.0, 1.0),
+    "yes_share": (0.0, 1.0),
+    "mean": (1.0, 5.0),
+    "nps": (-100.0, 100.0),
+    "responses": (0.0, float("inf")),
+}
+PERCENT_INDICATORS = ("csat", "yes_share")
+# The question kind each indicator is measured on (``responses`` counts whole responses).
+INDICATOR_QUESTION_KINDS = {"csat": "rating_5", "mean": "rating_5", "nps": "nps", "yes_share": "yes_no"}
+
+
+def target_problem(indicator: str, comparator: str, target: float) -> str | None:
+    """Why no value of ``indicator`` could ever meet (or ever miss) the target, or None when it can.
+
+    ``"out_of_range"``: the target lies outside the indicator's values (a share of 85 instead of 0.85);
+    ``"never_met"``: e.g. "> 100 %" or "< 0 %"; ``"always_met"``: e.g. "≥ 0 %" or "≤ 5" for a mean.
+    """
+    low, high = INDICATOR_RANGES[indicator]
+    if target != target or not low <= target <= high:
+        return "out_of_range"
+    if (comparator == ">" and target >= high) or (comparator == "<" and target <= low):
+        return "never_met"
+    if (comparator == ">=" and target <= low) or (comparator == "<=" and target >= high):
+        return "always_met"
+    return None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,13 @@ _CUSTOM = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/)\s*(\d{4}-\d{2}-\d{2})$"
 
 
 class PeriodError(ValueError):
-    """A period text that cannot be understood; the message says what is accepted."""
+    """A period text that cannot be understood; the message says what is accepted (in English, for the CLI
+    and the API). ``reason`` and ``params`` let a page say the same in its own language."""
+
+    def __init__(self, message: str, reason: str = "unknown", **params: object):
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,26 @@ class Period:
     @property
     def days(self) -> int:
         return (self.last_day - self.first_day).days + 1
+
+    def is_running(self, today: date) -> bool:
+        """True while ``today`` (a local date) is inside the period but not its last day: it has not ended."""
+        return self.first_day <= today < self.last_day
+
+    def days_elapsed(self, today: date) -> int:
+        """Days of the period up to and including ``today`` (all of them once it has ended)."""
+        if today < self.first_day:
+            return 0
+        return min((today - self.first_day).days + 1, self.days)
+
+    def comparison(self, today: date) -> Period:
+        """What a change is measured against: the previous period of the same length; while this period is
+        still running, only as many days of the previous period as have passed of this one (so 26 November
+        compares 1 October – 26 November with 1 July – 26 August, not with the whole third quarter)."""
+        previous = self.previous()
+        if not self.is_running(today):
+            return previous
+        last = min(previous.first_day + timedelta(days=self.days_elapsed(today) - 1), previous.last_day)
+        return Period("custom", previous.first_day, last, self.tz_name)
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
@@ -104,7 +130,7 @@ def check_timezone(tz_name: str) -> ZoneInfo:
     try:
         return ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise PeriodError(f"unknown time zone {tz_name!r}") from exc
+        raise PeriodError(f"unknown time zone {tz_name!r}", "timezone", value=tz_name) from exc
 
 
 def _last_day_of_month(year: int, month: int) -> date:
@@ -131,14 +157,15 @@ def period_containing(moment: datetime, kind: str, tz_name: str) -> Period:
 
 def _check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise PeriodError(f"period {text!r}: the year must be between {MIN_YEAR} and {MAX_YEAR}")
+        raise PeriodError(f"period {text!r}: the year must be between {MIN_YEAR} and {MAX_YEAR}", "year_range",
+                          value=text, low=MIN_YEAR, high=MAX_YEAR)
 
 
 def _parse_day(value: str, text: str) -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError as exc:
-        raise PeriodError(f"period {text!r}: {value!r} is not a valid date (YYYY-MM-DD)") from exc
+        raise PeriodError(f"period {text!r}: {value!r} is not a valid date (YYYY-MM-DD)", "bad_date", value=value) from exc
     _check_year(day.year, text)
     return day
 
@@ -150,7 +177,7 @@ def custom_period(first_day: date | str, last_day: date | str, tz_name: str) -> 
     first = _parse_day(first_day, text) if isinstance(first_day, str) else first_day
     last = _parse_day(last_day, text) if isinstance(last_day, str) else last_day
     if last < first:
-        raise PeriodError(f"period {text!r}: the end date is before the start date")
+        raise PeriodError(f"period {text!r}: the end date is before the start date", "end_before_start", value=text)
     return Period("custom", first, last, tz_name)
 
 
@@ -159,7 +186,7 @@ def parse_period(text: str | None, tz_name: str) -> Period:
     check_timezone(tz_name)
     value = (text or "").strip()
     if not value:
-        raise PeriodError(f"a period is needed: {PERIOD_FORMATS}")
+        raise PeriodError(f"a period is needed: {PERIOD_FORMATS}", "missing")
     if match := _YEAR.match(value):
         year = int(match.group(1))
         _check_year(year, value)
@@ -172,11 +199,11 @@ def parse_period(text: str | None, tz_name: str) -> Period:
         year, month = int(match.group(1)), int(match.group(2))
         _check_year(year, value)
         if not 1 <= month <= 12:
-            raise PeriodError(f"period {value!r}: the month must be between 01 and 12")
+            raise PeriodError(f"period {value!r}: the month must be between 01 and 12", "month_range", value=value)
         return period_containing_day(date(year, month, 1), "month", tz_name)
     if match := _CUSTOM.match(value):
         return custom_period(match.group(1), match.group(2), tz_name)
-    raise PeriodError(f"unknown period {value!r}: use {PERIOD_FORMATS}")
+    raise PeriodError(f"unknown period {value!r}: use {PERIOD_FORMATS}", "unknown", value=value)
 
 
 def last_periods(kind: str, count: int, tz_name: str, now: datetime | None = None) -> list[Period]:

@@ -2,26 +2,32 @@
 
 Everything heavy is a single ``GROUP BY`` in the database returning a few hundred rows (counts per time
 bucket × counter × question × value); no ORM object is loaded per response. It reads the day and hour
-count tables kept by triggers (``analytics/rollup.py``) — thousands of rows per quarter instead of millions —
-and falls back to the raw answers when a period does not start on a whole UTC hour. Time buckets are cut
-by a ``CASE`` over UTC boundaries computed from local midnights, which works the same on SQLite and
-PostgreSQL and respects daylight saving.
+count tables kept by triggers (``analytics/rollup.py``; the statements are in ``analytics/count_queries.py``)
+— thousands of rows per quarter instead of millions — and falls back to the raw answers when a period does
+not start on a whole UTC hour.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import orm as so
 
+from analytics.count_queries import (  # noqa: F401 (bucket_expression, split_days_and_hours: also used from here)
+    _in_range,
+    bucket_expression,
+    hourly_answer_counts_statement,
+    hourly_counts_cover,
+    split_days_and_hours,
+    text_answer_total,
+)
 from extensions import db
 from survey.models import (
     Answer,
-    AnswerDayCount,
-    AnswerHourCount,
     Department,
     QualityObjective,
     Question,
@@ -32,26 +38,11 @@ from survey.models import (
 )
 
 COMMENTS_PER_PAGE = 20
-DAY = timedelta(days=1)
 MAX_COMMENTS_PER_PAGE = 200
-
-
-def bucket_expression(column, boundaries: Sequence[datetime]):
-    """Bucket number i for ``boundaries[i] <= column < boundaries[i + 1]``."""
-    return sa.case(*[(column < upper, index) for index, upper in enumerate(boundaries[1:])], else_=None)
-
-
-def _in_range(column, start: datetime, end: datetime):
-    return sa.and_(column >= start, column < end)
 
 
 def _scope_filter(service_point_ids: Sequence[int] | None):
     return sa.true() if service_point_ids is None else Response.service_point_id.in_(list(service_point_ids))
-
-
-def hourly_counts_cover(boundaries: Sequence[datetime]) -> bool:
-    """The hourly count tables answer exactly when every boundary is a whole UTC hour."""
-    return all(b.minute == 0 and b.second == 0 and b.microsecond == 0 for b in boundaries)
 
 
 def raw_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, text_question_ids: Sequence[int]):
@@ -77,55 +68,6 @@ def raw_answer_counts_statement(boundaries: Sequence[datetime], service_point_id
     )
 
 
-def _utc_day(moment: datetime) -> datetime:
-    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def split_days_and_hours(boundaries: Sequence[datetime]) -> tuple[list[datetime], list[datetime], list[tuple[datetime, datetime]]]:
-    """How to read ``[boundaries[0], boundaries[-1])`` from the count tables without crossing a boundary.
-
-    Returns ``(first_day, end_day)`` (empty when no whole UTC day fits), the UTC days in that run that a
-    boundary cuts (to leave out of the day table), and the hour ranges to read from the hour table instead.
-    """
-    start, end = boundaries[0], boundaries[-1]
-    first = _utc_day(start) if _utc_day(start) == start else _utc_day(start) + DAY
-    last = _utc_day(end)
-    if first >= last:
-        return [], [], [(start, end)]
-    cut = sorted({_utc_day(b) for b in boundaries[1:-1] if _utc_day(b) != b and first <= _utc_day(b) < last})
-    hours = [(start, first)] if start < first else []
-    hours += [(day, day + DAY) for day in cut]
-    hours += [(last, end)] if last < end else []
-    return [first, last], cut, hours
-
-
-def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None):
-    """``bucket, service_point_id, question_id, value, count`` summed from the day and hour count tables."""
-    day_range, cut_days, hour_ranges = split_days_and_hours(boundaries)
-    parts = []
-    for table, column, condition in (
-        (AnswerDayCount, AnswerDayCount.day,
-         sa.and_(AnswerDayCount.day >= day_range[0], AnswerDayCount.day < day_range[1], AnswerDayCount.day.not_in(cut_days))
-         if day_range else None),
-        (AnswerHourCount, AnswerHourCount.hour,
-         sa.or_(*[_in_range(AnswerHourCount.hour, a, b) for a, b in hour_ranges]) if hour_ranges else None),
-    ):
-        if condition is None:
-            continue
-        points = sa.true() if service_point_ids is None else table.service_point_id.in_(list(service_point_ids))
-        parts.append(
-            sa.select(column.label("t"), table.service_point_id, table.question_id, table.value, table.n).where(condition, points)
-        )
-    counts = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    total = sa.func.sum(counts.c.n)
-    return (
-        sa.select(bucket_expression(counts.c.t, boundaries).label("bucket"), counts.c.service_point_id, counts.c.question_id,
-                  counts.c.value, total.label("count"))
-        .group_by(sa.literal_column("1"), counts.c.service_point_id, counts.c.question_id, counts.c.value)
-        .having(total > 0)
-    )
-
-
 def _typed_value(kind: str, value_int, value_text):
     if kind == "text":
         return None
@@ -140,7 +82,8 @@ def answer_counts(
     question_ids: dict[int, tuple[str, str]],
     source: str = "auto",
 ) -> pd.DataFrame:
-    """``bucket, service_point_id, question_id, value, count`` with ``value`` typed by the question's kind.
+    """``bucket, service_point_id, question_id, value, count`` of the questions in ``question_ids``, with
+    ``value`` typed by the question's kind.
 
     ``source``: ``hourly`` (the trigger-kept count tables), ``raw`` (the answers themselves) or ``auto``
     (hourly whenever the boundaries are whole UTC hours).
@@ -149,7 +92,8 @@ def answer_counts(
     if source == "hourly" or (source == "auto" and hourly_counts_cover(boundaries)):
         rows = [
             (bucket, sp, qid, _typed_value(question_ids[qid][1], value if value.lstrip("-").isdigit() else None, value), n)
-            for bucket, sp, qid, value, n in db.session.execute(hourly_answer_counts_statement(boundaries, service_point_ids))
+            for bucket, sp, qid, value, n in db.session.execute(
+                hourly_answer_counts_statement(boundaries, service_point_ids, list(question_ids)))
             if qid in question_ids
         ]
         return pd.DataFrame(rows, columns=columns)
@@ -295,6 +239,38 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _question_ids(kind: str) -> list[int]:
+    return list(db.session.scalars(sa.select(Question.id).where(Question.kind == kind)))
+
+
+def _not_for_sqlite_index(column):
+    """``column`` as an expression SQLite cannot use an index for (``column + 0``); unchanged elsewhere.
+
+    SQLite's planner, seeing ``answers.question_id IN (...)`` or ``responses.service_point_id IN (...)``,
+    starts from that index and sorts every comment of the period to return twenty. Without them it walks
+    the responses' time index newest first and stops after a page. PostgreSQL plans by its statistics.
+    """
+    return column + 0 if db.engine.dialect.name == "sqlite" else column
+
+
+@contextmanager
+def _without_parallel_workers():
+    """PostgreSQL: plan the next statements without parallel workers (until the block ends).
+
+    An unfiltered page of comments is twenty rows found near the start of the time index, but PostgreSQL
+    cannot know how soon it finds them and plans parallel workers, whose start-up (100+ ms on a busy machine)
+    dwarfs the 2–3 ms the serial walk takes. (A search may walk the whole period: there they help.)
+    """
+    if db.engine.dialect.name != "postgresql":
+        yield
+        return
+    db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    try:
+        yield
+    finally:
+        db.session.execute(sa.text("RESET max_parallel_workers_per_gather"))
+
+
 def comments(
     start: datetime | None = None,
     end: datetime | None = None,
@@ -310,37 +286,40 @@ def comments(
 
     ``text`` filters case-insensitively by a fragment; ``ratings`` keeps comments whose response gave one of
     those ratings; ``answer_ids`` only those comments (a page chosen elsewhere, e.g. by theme). ``page``
-    counts from 1.
+    counts from 1. Without filters the total comes from the count tables; the page itself walks the
+    responses newest first through the time index, so neither reads every comment.
     """
     per_page = min(max(1, per_page), MAX_COMMENTS_PER_PAGE)
     page = max(1, page)
-    comment_question = sa.select(Question.id).where(Question.kind == "text")
+    text_ids, rating_ids = _question_ids("text"), _question_ids("rating_5")
     rating_answer = so.aliased(Answer)
-    rating_question_ids = sa.select(Question.id).where(Question.kind == "rating_5")
     rating = (
         sa.select(sa.func.min(rating_answer.value_int))
-        .where(rating_answer.response_id == Answer.response_id, rating_answer.question_id.in_(rating_question_ids))
+        .where(rating_answer.response_id == Answer.response_id, rating_answer.question_id.in_(rating_ids))
         .scalar_subquery()
     )
-    conditions = [Answer.question_id.in_(comment_question), Answer.value_text.is_not(None), Answer.value_text != ""]
+    conditions = [_not_for_sqlite_index(Answer.question_id).in_(text_ids), Answer.value_text.is_not(None),
+                  Answer.value_text != ""]
     if start is not None:
         conditions.append(Response.submitted_at >= start)
     if end is not None:
         conditions.append(Response.submitted_at < end)
     if service_point_ids is not None:
-        conditions.append(Response.service_point_id.in_(list(service_point_ids)))
+        conditions.append(_not_for_sqlite_index(Response.service_point_id).in_(list(service_point_ids)))
     if text:
         conditions.append(Answer.value_text.ilike(f"%{_escape_like(text.strip())}%", escape="\\"))
     if ratings:
         conditions.append(rating.in_(list(ratings)))
     if answer_ids is not None:
         conditions.append(Answer.id.in_(list(answer_ids)))
-    base = (
-        sa.select(Answer.id)
-        .join(Response, Response.id == Answer.response_id)
-        .where(*conditions)
-    )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    filtered = bool(text or ratings or answer_ids is not None)
+    whole_hours = (start is None and end is None) or (
+        start is not None and end is not None and hourly_counts_cover([start, end]))
+    if filtered or not whole_hours:
+        base = sa.select(Answer.id).join(Response, Response.id == Answer.response_id).where(*conditions)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    else:
+        total = text_answer_total(start, end, service_point_ids, text_ids)
     statement = (
         sa.select(
             Response.submitted_at,
@@ -373,6 +352,13 @@ def comments(
             "id": answer_id,
         }
         for submitted_at, comment, rating_value, sp_code, sp_name, dept_code, channel, answer_id
-        in db.session.execute(statement)
+        in _page_rows(statement, serial=not filtered)
     ]
     return CommentsPage(items, total, page, per_page)
+
+
+def _page_rows(statement, serial: bool) -> list:
+    if not serial:
+        return db.session.execute(statement).all()
+    with _without_parallel_workers():
+        return db.session.execute(statement).all()

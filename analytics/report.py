@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from typing import Any
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -56,6 +57,28 @@ def decimal(value: float | None, digits: int = 2) -> str:
 
 def integer(value: int | None) -> str:
     return DASH if value is None else format_decimal(value, "#,##0", locale=LOCALE)
+
+
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """The Polish form of a noun after a number: 1 cel, 2–4 cele (but 12–14 celów), 5 celów, 22 cele."""
+    if count == 1:
+        return one
+    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
+        return few
+    return many
+
+
+def counted(count: int, one: str, few: str, many: str) -> str:
+    """"1 odpowiedź", "3 odpowiedzi", "1 250 odpowiedzi"."""
+    return f"{integer(count)} {plural(count, one, few, many)}"
+
+
+def responses_text(count: int) -> str:
+    return counted(count, "odpowiedź", "odpowiedzi", "odpowiedzi")
+
+
+COMPARATOR_PL = {">=": "co najmniej", ">": "więcej niż", "<=": "najwyżej", "<": "mniej niż"}
+COMPARATOR_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
 def signed(value: float | None, digits: int = 1) -> str:
@@ -147,6 +170,8 @@ class ManagementReport:
     question_texts: dict[str, dict]
     min_samples: list[int] = field(default_factory=list)
     themes: dict = field(default_factory=dict)  # "Co piszą mieszkańcy": see ``themes_section``
+    # Improvement actions and conclusions (``actions.review.ImprovementSection``), added by report.services.
+    improvement: Any = None
 
     @property
     def has_data(self) -> bool:
@@ -170,8 +195,14 @@ class ManagementReport:
         return {d["code"]: d["name"] for d in self.indicators["by_department"]}
 
     @property
+    def running(self) -> bool:
+        return bool(self.indicators["period_info"].get("running"))
+
+    @property
     def previous_label(self) -> str:
-        return self.indicators["previous_period"]["label"]
+        """What changes are compared with, after "z" (instrumental): "okresem 2026-Q2" or, for a period
+        that has not ended, "pierwszymi 57 dniami okresu 2026-Q3 (1 lipca 2026 – 26 sierpnia 2026)"."""
+        return comparison_text(self.indicators["previous_period"])
 
 
 def objective_reason(objective: dict) -> str:
@@ -182,9 +213,9 @@ def objective_reason(objective: dict) -> str:
         if objective["n"] == 0:
             return "brak odpowiedzi w tym okresie"
         return (f"za mała próba: n = {integer(objective['n'])}, wymagane co najmniej "
-                f"{integer(objective['min_sample'])} odpowiedzi")
+                f"{responses_text(objective['min_sample'])}")
     relation = "spełnia" if objective["status"] == MET else "nie spełnia"
-    return f"wartość {value} {relation} warunku {objective['comparator']} {target}"
+    return f"wartość {value} {relation} warunku „{COMPARATOR_PL[objective['comparator']]} {target}”"
 
 
 def describe_objectives(objectives: list[dict], scope_names: dict[tuple[str, str | None], str]) -> list[dict]:
@@ -193,7 +224,7 @@ def describe_objectives(objectives: list[dict], scope_names: dict[tuple[str, str
             **objective,
             "indicator_text": INDICATOR_PL.get(objective["indicator"], objective["indicator"]),
             "scope_text": scope_names.get((objective["scope"], objective["scope_code"]), SCOPE_PL[objective["scope"]]),
-            "target_text": f"{objective['comparator']} {indicator_value_text(objective['indicator'], objective['target'])}",
+            "target_text": f"{COMPARATOR_SYMBOL[objective['comparator']]} {indicator_value_text(objective['indicator'], objective['target'])}",
             "value_text": indicator_value_text(objective["indicator"], objective["value"]),
             "status_text": STATUS_PL[objective["status"]],
             "reason": objective_reason(objective),
@@ -202,10 +233,25 @@ def describe_objectives(objectives: list[dict], scope_names: dict[tuple[str, str
     ]
 
 
+def comparison_text(previous: dict) -> str:
+    """The comparison period after "z" (instrumental case)."""
+    if previous.get("same_days_of"):
+        days = previous["days"]
+        first = "pierwszym" if days == 1 else "pierwszymi"
+        return (f"{first} {counted(days, 'dniem', 'dniami', 'dniami')} okresu {previous['same_days_of']} "
+                f"({period_text_of(previous)})")
+    return f"okresem {previous['label']}"
+
+
+def period_text_of(info: dict) -> str:
+    first, last = date.fromisoformat(info["from"]), date.fromisoformat(info["to"])
+    return f"{format_date(first, 'd MMMM y', locale=LOCALE)} – {format_date(last, 'd MMMM y', locale=LOCALE)}"
+
+
 def _csat_change_sentence(rating: dict, previous_label: str) -> str:
     change = rating["change"]["csat"]
     if change["previous"] is None:
-        return f"W okresie {previous_label} nie było ocen, więc nie ma z czym porównać wyniku."
+        return f"W porównaniu z {previous_label} nie ma z czym porównać wyniku: nie było wtedy ocen."
     direction = "wzrósł" if change["difference"] > 0 else "spadł" if change["difference"] < 0 else "nie zmienił się"
     amount = "" if change["difference"] == 0 else f" o {points(change['difference']).lstrip('+−')}"
     verdict = (
@@ -214,7 +260,15 @@ def _csat_change_sentence(rating: dict, previous_label: str) -> str:
         if change["significant"]
         else f"zmiana nie jest istotna statystycznie ({p_value_text(change['p_value'])}) i może wynikać z przypadku"
     )
-    return f"W porównaniu z okresem {previous_label} (CSAT {pct(change['previous'])}) CSAT {direction}{amount}; {verdict}."
+    return f"W porównaniu z {previous_label} (CSAT {pct(change['previous'])}) CSAT {direction}{amount}; {verdict}."
+
+
+def _previous_words(previous: dict) -> str:
+    """"w poprzednim okresie (2026-Q2)" or "w tych samych 57 dniach okresu 2026-Q3"."""
+    if previous.get("same_days_of"):
+        days = previous["days"]
+        return f"w {'tym samym' if days == 1 else 'tych samych'} {counted(days, 'dniu', 'dniach', 'dniach')} okresu {previous['same_days_of']}"
+    return f"w poprzednim okresie ({previous['label']})"
 
 
 def summary_sentences(indicators: dict, headline: Headline, objectives: list[dict], scope_name: str,
@@ -226,11 +280,12 @@ def summary_sentences(indicators: dict, headline: Headline, objectives: list[dic
         return [
             f"W okresie {label} nie zebrano żadnej odpowiedzi ({scope_name}). Brak danych: wskaźników zadowolenia "
             f"nie da się obliczyć, a celów jakości nie można ocenić.",
-            f"W poprzednim okresie ({previous['label']}) zebrano {integer(previous['responses'])} odpowiedzi.",
+            f"Dla porównania – {_previous_words(previous)} zebrano {responses_text(previous['responses'])}.",
         ]
+    running = " (okres jeszcze trwa)" if indicators["period_info"].get("running") else ""
     sentences = [
-        f"W okresie {label} mieszkańcy wypełnili {integer(headline.responses)} ankiet ({scope_name}); "
-        f"w poprzednim okresie ({previous['label']}) – {integer(previous['responses'])}."
+        f"W okresie {label}{running} mieszkańcy wypełnili {counted(headline.responses, 'ankietę', 'ankiety', 'ankiet')} "
+        f"({scope_name}); {_previous_words(previous)} – {integer(previous['responses'])}."
     ]
     rating = headline.rating
     if rating and rating["n"]:
@@ -240,7 +295,7 @@ def summary_sentences(indicators: dict, headline: Headline, objectives: list[dic
             f"odpowiadających (CSAT, n = {integer(rating['n'])}; 95% przedział ufności {interval(rating['csat_ci_low'], rating['csat_ci_high'])}). "
             f"Średnia ocena wyniosła {decimal(rating['mean'])} w skali 1–5."
         )
-        sentences.append(_csat_change_sentence(rating, previous["label"]))
+        sentences.append(_csat_change_sentence(rating, comparison_text(previous)))
         if rating["n"] < DEFAULT_MIN_SAMPLE:
             sentences.append(f"Próba jest mniejsza niż {DEFAULT_MIN_SAMPLE} ocen – wyniki należy traktować ostrożnie.")
     if headline.nps and headline.nps["n"]:
@@ -257,9 +312,10 @@ def summary_sentences(indicators: dict, headline: Headline, objectives: list[dic
                          f"(n = {integer(yes_no['n'])}).")
     if objectives:
         counts = {status: sum(o["status"] == status for o in objectives) for status in STATUS_PL}
+        total = len(objectives)
         sentences.append(
-            f"Z {len(objectives)} celów jakości osiągnięto {counts[MET]}, nie osiągnięto {counts[NOT_MET]}, "
-            f"a dla {counts[INSUFFICIENT_DATA]} zabrakło danych."
+            f"Z {integer(total)} {plural(total, 'celu', 'celów', 'celów')} jakości osiągnięto {integer(counts[MET])}, "
+            f"nie osiągnięto {integer(counts[NOT_MET])}, a dla {integer(counts[INSUFFICIENT_DATA])} zabrakło danych."
         )
     return sentences
 

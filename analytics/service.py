@@ -6,8 +6,10 @@ counter and month breakdowns, changes, objectives — is summed from those few h
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from flask import current_app
@@ -179,15 +181,25 @@ def _evaluate_objectives(scope: Scope, office: dict, departments: list[dict], po
 
 
 def compute_indicators(
-    period: Period | str, department_code: str | None = None, service_point_code: str | None = None, *, source: str = "auto"
+    period: Period | str,
+    department_code: str | None = None,
+    service_point_code: str | None = None,
+    *,
+    source: str = "auto",
+    now: datetime | None = None,
 ) -> dict:
     """Every indicator of a period and scope: the JSON contract of the CLI and ``GET /api/v1/indicators``.
 
     Raises ``PeriodError`` / ``ScopeError`` (both ``ValueError``) with a message fit for the user.
     ``source`` picks the counts read (``auto``, ``hourly`` or ``raw``, see ``queries.answer_counts``).
+    Changes are measured against ``period.comparison(today)``: a period that has not ended yet (``running``
+    in ``period_info``) is compared with the same number of days of the previous period
+    (``previous_period.same_days_of`` names that period), decided here once for the API, the CLI, the
+    dashboards and the report.
     """
     period = as_period(period)
-    previous_period = period.previous()
+    today = (now or datetime.now(timezone.utc)).astimezone(ZoneInfo(period.tz_name)).date()
+    previous_period = period.comparison(today)
     scope = resolve_scope(department_code, service_point_code)
     questions, question_ids = queries.question_catalog()
     counts = _fetch_counts(_boundaries([previous_period, period]), scope, question_ids, source)
@@ -207,8 +219,14 @@ def compute_indicators(
                                   questions, extra=lambda code: {"department": department_of[code]})
     result = {
         "period": period.label,
-        "period_info": period.as_dict(),
-        "previous_period": {**previous_period.as_dict(), "responses": int(previous.responses["count"].sum())},
+        "period_info": {**period.as_dict(), "running": period.is_running(today), "days": period.days,
+                        "days_elapsed": period.days_elapsed(today)},
+        "previous_period": {
+            **previous_period.as_dict(),
+            "responses": int(previous.responses["count"].sum()),
+            "same_days_of": period.previous().label if period.is_running(today) else None,
+            "days": previous_period.days,
+        },
         "timezone": period.tz_name,
         "scope": scope.as_dict(),
         "responses": responses,
@@ -239,12 +257,20 @@ def weekday_hour_counts(period: Period | str, scope: Scope | None = None, *, sou
 
 
 def indicators_by_month(
-    period: Period | str, department_code: str | None = None, service_point_code: str | None = None, *, source: str = "auto"
+    period: Period | str, department_code: str | None = None, service_point_code: str | None = None, *,
+    source: str = "auto", kinds: Sequence[str] | None = None,
 ) -> list[dict]:
-    """Per-month indicators over a period (e.g. the last 12 months), for CSAT-by-month charts with intervals."""
+    """Per-month indicators over a period (e.g. the last 12 months), for CSAT-by-month charts with intervals.
+
+    ``kinds`` (e.g. ``["rating_5"]``) limits the questions to those kinds: a chart of one indicator then
+    reads only its own counts.
+    """
     period = as_period(period)
     scope = resolve_scope(department_code, service_point_code)
     questions, question_ids = queries.question_catalog()
+    if kinds is not None:
+        questions = [q for q in questions if q["kind"] in kinds]
+        question_ids = {qid: code_kind for qid, code_kind in question_ids.items() if code_kind[1] in kinds}
     counts = _fetch_counts(_boundaries([period]), scope, question_ids, source)
     return _by_month(counts, period, questions)
 

@@ -295,17 +295,38 @@ def _print_progress(total: int):
     return progress
 
 
+def _schema_is_current(database_url: str) -> bool:
+    """Whether every column of the models exists (a feature added since seeding may have added one); missing
+    tables are created here, since ``create_all`` can add tables but not columns."""
+    import sqlalchemy as sa
+
+    from extensions import db
+
+    app = make_app(database_url)
+    with app.app_context():
+        db.create_all()
+        inspector = sa.inspect(db.engine)
+        current = all(
+            {column.name for column in table.columns} <= {c["name"] for c in inspector.get_columns(table.name)}
+            for table in db.metadata.sorted_tables
+        )
+        db.engine.dispose()
+    return current
+
+
 def ensure_seeded(n_responses: int, database_url: str | None = None, quiet: bool = False) -> str:
     """Make sure the benchmark database holds the data for ``n_responses``; returns its URL."""
     progress = (lambda n: None) if quiet else _print_progress(n_responses)
     if database_url and not database_url.startswith("sqlite"):
-        if not _holds(database_url, n_responses):
+        if not (_holds(database_url, n_responses) and _schema_is_current(database_url)):
             _seed_postgres(database_url, n_responses, progress)
         return database_url
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     path = sqlite_path(n_responses)
     with open(BENCH_DIR / f".lock-{n_responses}", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another benchmark may be building the same file
+        if path.exists() and not _schema_is_current(f"sqlite:///{path}"):
+            path.unlink()
         if not path.exists():
             building = path.with_suffix(f".building-{os.getpid()}")
             building.unlink(missing_ok=True)

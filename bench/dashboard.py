@@ -1,24 +1,30 @@
-"""Benchmark: a department's dashboard page at 1,000,000 stored responses, warm and cold, same run baselines.
+"""Benchmark: a department's dashboard and the office overview at 1,000,000 stored responses, cold and warm.
 
     .venv/bin/python bench/dashboard.py                       # 1,000,000 responses, SQLite (cached in /tmp)
     .venv/bin/python bench/dashboard.py --database-url postgresql://postgres@127.0.0.1/opinia_bench
 
 The database is the shared benchmark office of ``bench.common`` (built once, reused by every benchmark).
-Requests go through the whole app as a logged-in department head (Flask test client: routing, session,
-permission checks, template rendering), for ``/dashboard/department/KM?period=2026-Q3``. Printed:
+Requests go through the whole app (Flask test client: routing, session, permission checks, template
+rendering) with ``OPINIA_DASHBOARD_MAX_AGE_SECONDS=0``, for ``/dashboard/department/KM?period=2026-Q3`` as
+its department head and ``/dashboard/?period=2026-Q3`` as the quality manager. Printed, each as the best and
+the median of its runs (the machine may be shared: the best is the least disturbed):
 
 - ``baseline staff page``: ``/admin/`` for the same user (login, session, a small template) — the floor;
-- ``compute_indicators``: the analytics call alone for the department and quarter (no page);
-- ``dashboard cold``: the page right after the dashboard cache was emptied (every figure recomputed);
-- ``dashboard warm``: the page again, nothing new in its window — the number the target applies to
-  (every request still checks the database for new answers and set-up changes);
-- the office overview (``/dashboard/`` as the quality manager), cold and warm;
-- ratios against the baseline, and PASS/FAIL against the 0.5 s target.
+- ``compute_indicators``: the analytics call alone for the same scope and quarter (no page) — the baseline
+  of the 5x target;
+- ``cold``: the page right after every dashboard cache was emptied (every figure, table, chart, the first
+  comments page and the signals' control charts recomputed) — the number the 0.3 s target applies to;
+- ``cold, signals' charts kept``: the same with only the dashboards' cache emptied — the signals section's
+  office-wide control charts (their own cache) stay built: how much of ``cold`` they are;
+- ``warm``: the page again with nothing new in its window (every request still checks the database for new
+  answers and set-up changes);
+- the ratios cold / ``compute_indicators`` and warm / baseline page, and PASS/FAIL against the targets.
 """
 from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,7 +34,8 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.common import ensure_seeded, make_app, timed  # noqa: E402
 
-TARGET_SECONDS = 0.5
+TARGET_SECONDS = 0.3
+TARGET_RATIO = 5.0
 PERIOD = "2026-Q3"
 DEPARTMENT = "KM"
 HEAD_EMAIL = "bench-head-km@starostwo.test"
@@ -65,12 +72,75 @@ def get_ok(client, url: str) -> int:
     return len(response.data)
 
 
+def _figures(timings: list[float]) -> str:
+    return f"best {min(timings) * 1000:7.1f} ms, median {statistics.median(timings) * 1000:7.1f} ms"
+
+
+def empty_every_cache() -> None:
+    """The dashboards' cache and any other built on it (the signals' control charts): all rebuilt, as after a
+    new answer with ``OPINIA_DASHBOARD_MAX_AGE_SECONDS=0``."""
+    from flask import current_app
+
+    from dashboard.cache import DashboardCache, app_cache
+
+    app_cache().clear()
+    for extension in current_app.extensions.values():
+        if isinstance(extension, DashboardCache):
+            extension.clear()
+
+
+def measure(app, email: str, page_url: str, department: str | None, repeat: int, cold_repeat: int) -> dict:
+    from analytics.service import compute_indicators
+    from dashboard.cache import app_cache
+
+    client = logged_in_client(app, email)
+
+    def cold() -> None:
+        with app.app_context():
+            empty_every_cache()
+        get_ok(client, page_url)
+
+    with app.app_context():
+        compute_indicators(PERIOD, department)
+        _, indicators = timed(lambda: compute_indicators(PERIOD, department), cold_repeat)
+    def cold_but_signals() -> None:
+        with app.app_context():
+            app_cache().clear()
+        get_ok(client, page_url)
+
+    cold()
+    _, cold_all = timed(cold, cold_repeat)
+    _, cold_but_signals_all = timed(cold_but_signals, cold_repeat)
+    size = get_ok(client, page_url)
+    _, warm_all = timed(lambda: get_ok(client, page_url), repeat)
+    return {"indicators": indicators, "cold": cold_all, "cold_but_signals": cold_but_signals_all, "warm": warm_all,
+            "size": size}
+
+
+def report(name: str, page_url: str, figures: dict, baseline: float) -> bool:
+    cold, indicators = statistics.median(figures["cold"]), statistics.median(figures["indicators"])
+    ratio = cold / indicators
+    best_ratio = min(figures["cold"]) / min(figures["indicators"])
+    print(f"{name}: {page_url} ({figures['size'] / 1024:.0f} KiB of HTML)")
+    print(f"  compute_indicators alone:       {_figures(figures['indicators'])}")
+    print(f"  dashboard cold (cache emptied): {_figures(figures['cold'])}")
+    print(f"  cold, signals' charts kept:     {_figures(figures['cold_but_signals'])}   (the office's control charts "
+          f"of the signals section are an own cache)")
+    print(f"  dashboard warm:                 {_figures(figures['warm'])}")
+    print(f"  cold / compute_indicators: {ratio:.1f}x (best/best {best_ratio:.1f}x; target <= {TARGET_RATIO:.0f}x); "
+          f"warm / baseline page {statistics.median(figures['warm']) / baseline:.1f}x")
+    met = cold < TARGET_SECONDS and ratio <= TARGET_RATIO
+    print(f"  {'PASS' if met else 'FAIL'}: cold median {cold:.3f} s (best {min(figures['cold']):.3f} s) against "
+          f"{TARGET_SECONDS} s and {ratio:.1f}x against {TARGET_RATIO:.0f}x")
+    return met
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--cold-repeat", type=int, default=2)
+    parser.add_argument("--cold-repeat", type=int, default=7)
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -79,44 +149,16 @@ def main() -> None:
     app = make_app(url)
     app.config.update(OPINIA_DASHBOARD_MAX_AGE_SECONDS=0, RATELIMIT_ENABLED=False)
     ensure_users(app)
-    client = logged_in_client(app, HEAD_EMAIL)
-    page_url = f"/dashboard/department/{DEPARTMENT}?period={PERIOD}"
-
-    from analytics.service import compute_indicators
-    from dashboard.cache import app_cache
-
-    get_ok(client, "/admin/")
-    baseline, _ = timed(lambda: get_ok(client, "/admin/"), args.repeat)
-    with app.app_context():
-        compute_indicators(PERIOD, DEPARTMENT)
-        indicators, _ = timed(lambda: compute_indicators(PERIOD, DEPARTMENT), args.cold_repeat)
-
-    def cold(some_client, url) -> None:
-        with app.app_context():
-            app_cache().clear()
-        get_ok(some_client, url)
-
-    cold_time, cold_all = timed(lambda: cold(client, page_url), args.cold_repeat)
-    size = get_ok(client, page_url)
-    warm, warm_all = timed(lambda: get_ok(client, page_url), args.repeat)
-
-    manager = logged_in_client(app, MANAGER_EMAIL)
-    office_url = f"/dashboard/?period={PERIOD}"
-    office_cold, _ = timed(lambda: cold(manager, office_url), args.cold_repeat)
-    get_ok(manager, office_url)
-    office_warm, _ = timed(lambda: get_ok(manager, office_url), args.repeat)
-
-    print(f"page: {page_url} ({size / 1024:.0f} KiB of HTML)")
-    print(f"baseline staff page (/admin/):  {baseline * 1000:8.1f} ms (median of {args.repeat})")
-    print(f"compute_indicators KM {PERIOD}:  {indicators * 1000:8.1f} ms (median of {args.cold_repeat})")
-    print(f"dashboard cold (cache emptied): {cold_time * 1000:8.1f} ms (median of {args.cold_repeat}: "
-          + ", ".join(f"{t * 1000:.0f}" for t in cold_all) + ")")
-    print(f"dashboard warm:                 {warm * 1000:8.1f} ms (median of {args.repeat}: "
-          + ", ".join(f"{t * 1000:.0f}" for t in warm_all) + ")")
-    print(f"office overview {office_url}: cold {office_cold * 1000:.1f} ms, warm {office_warm * 1000:.1f} ms (medians)")
-    print(f"ratio warm / baseline page: {warm / baseline:.2f}x; cold / warm: {cold_time / warm:.0f}x")
-    verdict = "PASS" if warm < TARGET_SECONDS else "FAIL"
-    print(f"{verdict}: warm dashboard {warm:.3f} s against the {TARGET_SECONDS} s target")
+    head = logged_in_client(app, HEAD_EMAIL)
+    get_ok(head, "/admin/")
+    _, baseline_all = timed(lambda: get_ok(head, "/admin/"), args.repeat)
+    baseline = statistics.median(baseline_all)
+    department = measure(app, HEAD_EMAIL, f"/dashboard/department/{DEPARTMENT}?period={PERIOD}", DEPARTMENT,
+                         args.repeat, args.cold_repeat)
+    office = measure(app, MANAGER_EMAIL, f"/dashboard/?period={PERIOD}", None, args.repeat, args.cold_repeat)
+    print(f"baseline staff page (/admin/):   {_figures(baseline_all)}")
+    report(f"department {DEPARTMENT} dashboard", f"/dashboard/department/{DEPARTMENT}?period={PERIOD}", department, baseline)
+    report("office overview", f"/dashboard/?period={PERIOD}", office, baseline)
 
 
 if __name__ == "__main__":

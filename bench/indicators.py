@@ -57,7 +57,7 @@ def statements(period_text: str):
     boundaries = _boundaries([period.previous(), period])
     _questions, question_ids = queries.question_catalog()
     text_ids = [qid for qid, (_code, kind) in question_ids.items() if kind == "text"]
-    main = queries.hourly_answer_counts_statement(boundaries, None)
+    main = queries.hourly_answer_counts_statement(boundaries, None, list(question_ids))
     responses = (
         sa.select(queries.bucket_expression(ResponseHourCount.hour, boundaries), ResponseHourCount.service_point_id,
                   sa.func.sum(ResponseHourCount.n))

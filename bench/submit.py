@@ -1,6 +1,7 @@
 """Submission benchmark: Opinia's public survey under concurrent residents, against two baselines.
 
     .venv/bin/python bench/submit.py [--backend sqlite|postgresql|both] [--clients 50] [--seconds 12]
+    .venv/bin/python bench/submit.py --mode open --rates 50,100 [--backend ...] [--seconds 12]
 
 For each database it prepares a fresh Opinia database (migrations, the demo office and survey), then starts
 gunicorn on loopback with ``gunicorn.conf.py`` three times, with the same settings and the same database:
@@ -17,7 +18,14 @@ resident. The per-address rate limit stays switched on but set far above the loa
 127.0.0.1), so its cost is measured without it refusing anything. After each run the number of responses in
 the database must equal the number of posts answered with the thank-you redirect.
 
-Printed: submissions/s (one submission = form GET + answer POST), requests/s, p50/p99 latency of the POST and
+Open loop (``--mode open``): residents arrive at a fixed rate (``--rates``, e.g. 50 and 100 per second), each
+a new device loading the form and posting at once, whether or not the server has answered the earlier ones —
+how a busy office meets the server, unlike the closed loop, where a slow server slows its own clients down.
+For each rate the raw-SQL baseline and Opinia run in turn; printed: the achieved arrival rate, POST and GET
+p50/p99, accepted / stored / lost answers, errors, how late the load generator itself fell behind its schedule,
+and the server CPU per request. Target: POST p99 under 100 ms with 0 lost.
+
+Closed loop, printed: submissions/s (one submission = form GET + answer POST), requests/s, p50/p99 latency of the POST and
 of the GET, the load generator's CPU share, gunicorn's CPU per request (master and workers, from /proc), and
 the ratios against both baselines measured in the same run. Client and server share the machine's cores, so
 when the cores are saturated the CPU per request decides the throughput.
@@ -255,6 +263,7 @@ class LoadResult:
     client_cpu: float = 0.0
     completed: int = 0  # requests answered during the whole run, warm-up included
     server_cpu_seconds: float = 0.0  # CPU used by gunicorn (master and workers) during the whole run
+    schedule_lag: float = 0.0  # open loop: how late the load generator sent its latest arrival (its own CPU)
 
     @property
     def accepted(self) -> int:
@@ -262,56 +271,98 @@ class LoadResult:
 
 
 class _Window:
-    def __init__(self, warmup: float, seconds: float, stop: threading.Event | None = None):
+    def __init__(self, warmup: float, seconds: float, stop: threading.Event | None = None, by_start: bool = False):
         self.start = time.perf_counter() + warmup
         self.end = self.start + seconds
         self.stop = stop or threading.Event()
+        self.by_start = by_start  # open loop: every arrival inside the window counts, however late its answer
 
     def open(self) -> bool:
         return time.perf_counter() < self.end and not self.stop.is_set()
 
     def counts(self, started: float, finished: float) -> bool:
+        if self.by_start:
+            return self.start <= started < self.end
         return started >= self.start and finished <= self.end
+
+
+async def _submit_once(session, base_url: str, tokens: list[str], window: _Window, result: LoadResult,
+                       rng: random.Random) -> None:
+    """One resident: load a counter's form, post a random valid answer; latencies kept inside the window."""
+    import aiohttp
+
+    token = rng.choice(tokens)
+    url = f"{base_url}/s/{token}"
+    try:
+        started = time.perf_counter()
+        async with session.get(url) as page:
+            html = await page.text()
+        loaded = time.perf_counter()
+        submission = SUBMISSION_RE.search(html)
+        if page.status != 200 or submission is None:
+            result.refused += 1
+            return
+        data = {"submission_id": submission.group(1), **random_answers(rng)}
+        csrf = CSRF_RE.search(html)
+        if csrf:
+            data["csrf_token"] = csrf.group(1)
+        async with session.post(url, data=data, allow_redirects=False) as answer:
+            await answer.read()
+        finished = time.perf_counter()
+        result.completed += 2
+    except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
+        result.errors += 1
+        await asyncio.sleep(0.05)
+        return
+    if answer.status == 303 and "/dziekujemy" in answer.headers.get("Location", ""):
+        result.accepted_ids.add(data["submission_id"])
+    else:
+        result.refused += 1
+    if window.counts(started, finished):
+        result.cycles += 1
+        result.requests += 2
+        result.get_latencies.append(loaded - started)
+        result.post_latencies.append(finished - loaded)
 
 
 async def _submit_forever(session, base_url: str, tokens: list[str], window: _Window, result: LoadResult,
                           rng: random.Random) -> None:
-    import aiohttp
-
     while window.open():
         session.cookie_jar.clear()  # a new resident's phone every time
-        token = rng.choice(tokens)
-        url = f"{base_url}/s/{token}"
-        try:
-            started = time.perf_counter()
-            async with session.get(url) as page:
-                html = await page.text()
-            loaded = time.perf_counter()
-            submission = SUBMISSION_RE.search(html)
-            if page.status != 200 or submission is None:
-                result.refused += 1
-                continue
-            data = {"submission_id": submission.group(1), **random_answers(rng)}
-            csrf = CSRF_RE.search(html)
-            if csrf:
-                data["csrf_token"] = csrf.group(1)
-            async with session.post(url, data=data, allow_redirects=False) as answer:
-                await answer.read()
-            finished = time.perf_counter()
-            result.completed += 2
-        except (aiohttp.ClientError, asyncio.TimeoutError, ConnectionError):
-            result.errors += 1
-            await asyncio.sleep(0.05)
-            continue
-        if answer.status == 303 and "/dziekujemy" in answer.headers.get("Location", ""):
-            result.accepted_ids.add(data["submission_id"])
-        else:
-            result.refused += 1
-        if window.counts(started, finished):
-            result.cycles += 1
-            result.requests += 2
-            result.get_latencies.append(loaded - started)
-            result.post_latencies.append(finished - loaded)
+        await _submit_once(session, base_url, tokens, window, result, rng)
+
+
+async def _arrivals(base_url: str, tokens: list[str], rate: float, window: _Window, result: LoadResult,
+                    seed: int) -> None:
+    """Open loop: a new resident (own cookies) every ``1 / rate`` seconds, whether or not earlier ones are done."""
+    import aiohttp
+
+    rng = random.Random(seed)
+    connector = aiohttp.TCPConnector(limit=0)
+    timeout = aiohttp.ClientTimeout(total=30)
+    residents: set[asyncio.Task] = set()
+
+    async def resident() -> None:
+        async with aiohttp.ClientSession(connector=connector, connector_owner=False, timeout=timeout,
+                                         cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            await _submit_once(session, base_url, tokens, window, result, rng)
+
+    started = time.perf_counter()
+    arrival = 0
+    try:
+        while window.open():
+            delay = started + arrival / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                result.schedule_lag = max(result.schedule_lag, -delay)
+            task = asyncio.create_task(resident())
+            residents.add(task)
+            task.add_done_callback(residents.discard)
+            arrival += 1
+        await asyncio.gather(*residents)
+    finally:
+        await connector.close()
 
 
 async def _hello_forever(session, base_url: str, window: _Window, result: LoadResult) -> None:
@@ -341,15 +392,17 @@ async def _drive(kind: str, base_url: str, tokens: list[str], clients: int, seco
     import aiohttp
 
     result = LoadResult(seconds=seconds)
-    window = _Window(warmup, seconds, stop)
+    window = _Window(warmup, seconds, stop, by_start=kind.startswith("open:"))
     timeout = aiohttp.ClientTimeout(total=30)
     sessions = [
         aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout,
                               connector=aiohttp.TCPConnector(limit=1))
-        for _ in range(clients)
+        for _ in range(0 if kind.startswith("open:") else clients)
     ]
     try:
-        if kind == "hello":
+        if kind.startswith("open:"):
+            tasks = [_arrivals(base_url, tokens, float(kind[5:]), window, result, seed)]
+        elif kind == "hello":
             tasks = [_hello_forever(s, base_url, window, result) for s in sessions]
         else:
             tasks = [
@@ -410,7 +463,7 @@ class Measurement:
 
 def measure(name: str, wsgi_app: str, kind: str, database: BenchDatabase, args) -> Measurement:
     gunicorn_args = ["--workers", str(args.workers), "--worker-class", args.worker_class, "--threads", str(args.threads)]
-    before = count_responses(database.url) if kind == "submit" else None
+    before = count_responses(database.url) if kind != "hello" else None
     ready_path = "/hello" if wsgi_app == BASELINE_APP else f"/s/{database.tokens[0]}"
     server = start_server(wsgi_app, database.url, ready_path=ready_path, gunicorn_args=gunicorn_args)
     try:
@@ -419,7 +472,7 @@ def measure(name: str, wsgi_app: str, kind: str, database: BenchDatabase, args) 
         result.server_cpu_seconds = server_cpu_seconds(server) - cpu_before
     finally:
         stop_server(server)
-    stored = count_responses(database.url) - before if kind == "submit" else None
+    stored = count_responses(database.url) - before if kind != "hello" else None
     return Measurement(name, result, stored)
 
 
@@ -450,6 +503,44 @@ def report(backend: str, measurements: dict[str, Measurement], args) -> None:
     print(f"opinia POST p99: {p99:.1f} ms (target < 100 ms); lost answers: opinia {opinia.lost}, raw-SQL {raw.lost}")
 
 
+def report_open_loop(backend: str, measurements: dict[str, Measurement], args) -> None:
+    print(f"\n== {backend}, open loop: residents arrive at a fixed rate whatever the server does; "
+          f"{args.seconds:.0f} s measured after {args.warmup:.0f} s warm-up, gunicorn {args.workers} x "
+          f"{args.worker_class} worker(s), rate limits on (set above the load), {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f} at the end (the machine is shared) ==")
+    print(f"{'':17} {'arrivals/s':>10} {'POST p50':>9} {'POST p99':>9} {'GET p50':>8} {'GET p99':>8} {'accepted':>8} "
+          f"{'stored':>7} {'lost':>5} {'refused':>7} {'errors':>6} {'gen. lag':>8} {'server CPU/req':>14}")
+    for m in measurements.values():
+        r = m.result
+        post50, post99, get50, get99 = (f"{percentile(values, q) * 1000:.1f}ms" for values, q in (
+            (r.post_latencies, 0.5), (r.post_latencies, 0.99), (r.get_latencies, 0.5), (r.get_latencies, 0.99)))
+        print(f"{m.name:17} {m.per_second:>10.1f} {post50:>9} {post99:>9} {get50:>8} {get99:>8} {r.accepted:>8} "
+              f"{m.stored:>7} {m.lost:>5} {r.refused:>7} {r.errors:>6} {r.schedule_lag * 1000:>6.0f}ms "
+              f"{m.server_cpu_ms_per_request:>12.2f}ms")
+    for rate in args.rates:
+        opinia = measurements[f"opinia @{rate:g}/s"]
+        p99 = percentile(opinia.result.post_latencies, 0.99) * 1000
+        raw99 = percentile(measurements[f"raw-SQL @{rate:g}/s"].result.post_latencies, 0.99) * 1000
+        verdict = "met" if p99 < 100 and opinia.lost == 0 and not opinia.result.errors else "NOT met"
+        print(f"{rate:g}/s: opinia POST p99 {p99:.1f} ms (raw-SQL baseline {raw99:.1f} ms), lost {opinia.lost}, "
+              f"errors {opinia.result.errors}: target p99 < 100 ms and 0 lost {verdict}")
+
+
+def run_open_loop(backend: str, args) -> dict[str, Measurement]:
+    database = prepare_database(backend, args.pg_url)
+    measurements = {}
+    try:
+        for rate in args.rates:
+            measurements[f"raw-SQL @{rate:g}/s"] = measure(f"raw-SQL @{rate:g}/s", BASELINE_APP, f"open:{rate}",
+                                                            database, args)
+            measurements[f"opinia @{rate:g}/s"] = measure(f"opinia @{rate:g}/s", OPINIA_APP, f"open:{rate}",
+                                                           database, args)
+    finally:
+        database.cleanup()
+    report_open_loop(backend, measurements, args)
+    return measurements
+
+
 def run_backend(backend: str, args) -> dict[str, Measurement]:
     database = prepare_database(backend, args.pg_url)
     try:
@@ -474,12 +565,19 @@ def main() -> int:
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL)
+    parser.add_argument("--mode", choices=["closed", "open"], default="closed",
+                        help="closed: --clients residents one after another; open: residents arrive at --rates")
+    parser.add_argument("--rates", default="50,100", help="open loop: arrivals per second, comma-separated")
     args = parser.parse_args()
+    args.rates = [float(rate) for rate in args.rates.split(",")]
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     lost = 0
     for backend in backends:
-        measurements = run_backend(backend, args)
-        lost += measurements["opinia"].lost + measurements["raw-SQL"].lost
+        if args.mode == "open":
+            lost += sum(m.lost for m in run_open_loop(backend, args).values())
+        else:
+            measurements = run_backend(backend, args)
+            lost += measurements["opinia"].lost + measurements["raw-SQL"].lost
     return 1 if lost else 0
 
 

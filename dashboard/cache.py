@@ -29,6 +29,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from flask import current_app
 
+from actions.queries import fingerprint as actions_fingerprint
 from analytics import queries
 from extensions import db
 from served import queries as served_queries
@@ -103,15 +104,17 @@ def _added_within(since_id: int, max_id: int, window: tuple[datetime, datetime])
 
 
 def _setup_fingerprint() -> Hashable:
-    """Everything besides responses that a dashboard shows: counters, departments, questions, objectives, and
-    the latest queue-system import (so an import in another process rebuilds this one's dashboards too)."""
+    """Everything besides responses that a dashboard shows: counters, departments, questions, objectives,
+    improvement actions (their markers on the charts) and the latest queue-system import (so an import or an
+    action changed in another process rebuilds this one's dashboards too)."""
     points = tuple(db.session.execute(
         sa.select(ServicePoint.id, ServicePoint.code, ServicePoint.name, ServicePoint.department_id, ServicePoint.active)
         .order_by(ServicePoint.id)).all())
     departments = tuple(db.session.execute(
         sa.select(Department.id, Department.code, Department.name, Department.active).order_by(Department.id)).all())
     last_question = db.session.scalar(sa.select(sa.func.max(Question.id)))
-    return points, departments, last_question, tuple(queries.active_objectives()), served_queries.latest_import_id()
+    return (points, departments, last_question, tuple(queries.active_objectives()), served_queries.latest_import_id(),
+            actions_fingerprint())
 
 
 def max_age() -> float:

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from admin.display import local_datetime
 from analytics import charts, queries
 from analytics.dashboard_data import question_labels, trend_period
 from analytics.periods import Period
@@ -107,8 +109,18 @@ class Dashboard:
         return self.indicators["responses"] > 0
 
     @property
+    def running(self) -> bool:
+        """The period has not ended: its numbers are "so far"."""
+        return bool(self.indicators["period_info"].get("running"))
+
+    @property
     def previous_label(self) -> str:
-        return self.indicators["previous_period"]["label"]
+        """What changes are measured against, to follow "wobec" ("compared with")."""
+        previous = self.indicators["previous_period"]
+        if previous.get("same_days_of"):
+            return ngettext("pierwszego %(num)d dnia okresu %(period)s", "pierwszych %(num)d dni okresu %(period)s",
+                            previous["days"], period=previous["same_days_of"])
+        return previous["label"]
 
 
 # ---- helpers ------------------------------------------------------------------------------------------
@@ -140,7 +152,7 @@ def chart_labels() -> dict[str, str]:
         "target": _("cel"),
         "month": _("miesiąc"),
         "responses": _("odpowiedzi"),
-        "not_conclusive": _("za mało odpowiedzi – wynik niekonkluzywny"),
+        "not_conclusive": _("za mało odpowiedzi, by wyciągać wnioski"),
         "rating": _("ocena"),
         "answers": _("liczba odpowiedzi"),
         "share": _("udział"),
@@ -301,7 +313,7 @@ def heatmap_table(cells: pd.DataFrame) -> Table:
 def comments_table(items: list[dict], tz_name: str) -> Table:
     tz = ZoneInfo(tz_name)
     rows = [{
-        "submitted_at": datetime.fromisoformat(item["submitted_at"]).astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+        "submitted_at": local_datetime(datetime.fromisoformat(item["submitted_at"]).astimezone(tz)),
         "service_point": item["service_point"], "rating": item["rating"], "text": item["text"], "id": item.get("id"),
     } for item in items]
     columns = [Column("submitted_at", _("Data")), Column("service_point", _("Stanowisko")),
@@ -344,12 +356,15 @@ def _question_charts(questions: list[dict], texts: dict, filters: Filters) -> li
     return result
 
 
-def _trend_chart(months: list[dict], target: float | None, min_sample: int) -> Chart:
+def _trend_chart(months: list[dict], target: float | None, min_sample: int, markers: list[dict]) -> Chart:
     table = months_table(months, min_sample)
     frame = pd.DataFrame(table.rows, columns=["month", "n", "csat", "csat_ci_low", "csat_ci_high"])
     figure = charts.csat_by_month_figure(frame, target=target, min_sample=min_sample, labels=chart_labels())
+    charts.add_action_markers(figure, markers, _("działania doskonalące"))
     description = _("Linia: CSAT w miesiącu; pasmo: przedział ufności 95%; linia przerywana: cel. "
-                    "Puste kółko: za mało odpowiedzi, wynik niekonkluzywny.")
+                    "Puste kółko: za mało odpowiedzi, by wyciągać wnioski.")
+    if markers:
+        description += " " + _("Trójkąt: miesiąc, od którego obowiązuje działanie doskonalące.")
     return Chart("months", table.caption, description, charts.figure_json(figure), table)
 
 
@@ -399,8 +414,9 @@ def _for_request(base: Dashboard, filters: Filters) -> Dashboard:
 def office_dashboard(filters: Filters, lang: str) -> Dashboard:
     """The office overview (cached until an answer arrives within its time window, see ``dashboard.cache``)."""
     base_filters = _period_only(filters)
-    base = app_cache().get_or_build(("office", base_filters, lang), _window(filters),
-                                    lambda: _office_dashboard(base_filters), max_age())
+    trend = trend_period(filters.period, local_today(filters.period.tz_name))
+    base = app_cache().get_or_build(("office", base_filters, lang, trend), _window(filters, trend),
+                                    lambda: _office_dashboard(base_filters, trend), max_age())
     dashboard = _for_request(base, filters)
     _add_themes(dashboard, filters, None, None)
     return dashboard
@@ -468,10 +484,14 @@ def _active_themes():
     return current_codebook().themes
 
 
-def _office_dashboard(filters: Filters) -> Dashboard:
+def _office_dashboard(filters: Filters, trend: Period) -> Dashboard:
+    """The office's tiles, objectives, CSAT by month (the overview's chart) and the departments table."""
     dashboard = _base(filters, None, None)
     dashboard.tables["departments"] = scope_table(
         "departments", _("Wydziały"), dashboard.indicators["by_department"], filters.compare, dashboard.min_sample)
+    chart = _trend_chart(indicators_by_month(trend), dashboard.target, dashboard.min_sample)
+    dashboard.charts.append(chart)
+    dashboard.tables[chart.table.key] = chart.table
     add_served_section(dashboard)
     return dashboard
 
@@ -486,8 +506,10 @@ def _scope_dashboard(filters: Filters, lang: str, trend: Period, department_code
                              min_sample)
         dashboard.tables["service_points"] = points
         dashboard.charts.append(_points_chart(points, target, min_sample))
-    dashboard.charts.insert(0, _trend_chart(indicators_by_month(trend, department_code, service_point_code),
-                                            target, min_sample))
+    from actions.markers import trend_markers
+
+    months = indicators_by_month(trend, department_code, service_point_code, kinds=["rating_5"])
+    dashboard.charts.insert(0, _trend_chart(months, target, min_sample, trend_markers(department_code, service_point_code)))
     dashboard.charts += _question_charts(indicators["questions"], question_labels(lang), filters)
     dashboard.charts.append(_heatmap_chart(indicators["by_weekday_hour"]))
     for chart in dashboard.charts:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from admin.display import period_error_text
 from analytics.periods import Period, PeriodError, current_period, custom_period, last_periods, parse_period
 
 SORT_KEYS = ("name", "responses", "csat", "mean", "nps", "yes_share", "csat_change")
@@ -86,7 +87,7 @@ def _period(args: MultiDict, tz_name: str, max_days: int | None) -> Period:
         else:
             period = parse_period(text, tz_name) if text else current_period("quarter", tz_name)
     except PeriodError as exc:
-        raise FilterError(_("Nieprawidłowy okres: %(detail)s", detail=str(exc))) from exc
+        raise FilterError(period_error_text(exc)) from exc
     if max_days is not None and period.days > max_days:
         raise FilterError(_("Okres może mieć najwyżej %(limit)d dni (wybrany ma %(days)d). Wybierz krótszy zakres.",
                             limit=max_days, days=period.days))

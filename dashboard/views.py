@@ -4,25 +4,26 @@
   department's dashboard (or picks one, when they head several);
 - ``/dashboard/department/<code>`` and ``/dashboard/service-point/<code>``: one scope, with charts;
 - ``.../csv/<table>.csv``: every table of a page as CSV, under the same permission check as the page;
-- ``/dashboard/plotly.min.js``: Plotly's JavaScript from the installed ``plotly`` package (no CDN).
+- ``/dashboard/plotly.min.js``: Plotly's JavaScript from the installed ``plotly`` package (no CDN),
+  compressed and cached for a year (``dashboard.plotly_asset``).
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 import plotly
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analytics.exports import safe_csv_value
 from analytics.periods import Period
+from dashboard import plotly_asset
 from dashboard.content import Dashboard, Table, all_comments_table, office_dashboard, scope_dashboard
 from dashboard.filters import FILTER_PARAMETERS, SORT_KEYS, FilterError, Filters, parse_filters, period_choices
 from dashboard.formatting import register_formatting
@@ -32,9 +33,6 @@ from survey.permissions import can_see_department, can_see_service_point, sees_w
 from workload.periods import longest_web_period_days
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-PLOTLY_MAX_AGE = 365 * 24 * 3600
 
 
 @bp.record_once
@@ -177,7 +175,5 @@ def service_point_csv(code: str, table: str):
 
 @bp.get("/plotly.min.js")
 def plotly_js():
-    """Plotly's JavaScript as shipped with the installed Python package; cached for a year per version."""
-    response = send_file(PLOTLY_JS, mimetype="text/javascript", max_age=PLOTLY_MAX_AGE)
-    response.cache_control.public = True
-    return response
+    """Plotly's JavaScript as shipped with the installed Python package, compressed; cached for a year per version."""
+    return plotly_asset.response()

@@ -15,14 +15,17 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 from flask import render_template
+from markupsafe import escape
 from weasyprint import HTML
 
 from analytics import charts
+from report.pdf_tags import with_table_header_scopes
 from analytics.report import (
     CHANNEL_PL,
     DEFAULT_MIN_SAMPLE,
     TOP_COMMENTS_PER_DEPARTMENT,
     ManagementReport,
+    counted,
     labelled_counts,
     decimal,
     first_of_kind,
@@ -91,11 +94,39 @@ def chart_svgs(report: ManagementReport) -> dict[str, str]:
     return {name: figure_svg(figure) for name, figure in report_figures(report).items()}
 
 
-def svg_as_image(svg: str) -> str:
+def _values_text(rows: list[tuple[str, dict]]) -> str:
+    parts = []
+    for label, question in rows:
+        value = question.get("csat")
+        parts.append(f"{label}: {pct(value)} (n = {integer(question.get('n', 0))})" if value is not None else f"{label}: brak ocen")
+    return "; ".join(parts)
+
+
+def _trend_alternative(trend: list[dict]) -> str:
+    rows = [(entry["quarter"], first_of_kind(entry["questions"], "rating_5") or {}) for entry in trend]
+    return "Wykres CSAT w kolejnych kwartałach. " + _values_text(rows) + "."
+
+
+def chart_alternatives(report: ManagementReport) -> dict[str, str]:
+    """A text alternative for every chart: the numbers it draws, in words (PDF/UA and WCAG 1.1.1)."""
+    texts = {"office_trend": _trend_alternative(report.office_trend or [])}
+    for department in report.departments:
+        texts[f"trend_{department.code}"] = _trend_alternative(department.trend or [])
+        rows = [(c["name"], c["headline"].rating or {}) for c in department.counters]
+        texts[f"counters_{department.code}"] = f"Wykres CSAT stanowisk wydziału {department.name}. " + _values_text(rows) + "."
+    return texts
+
+
+def svg_inline(svg: str, alternative: str) -> str:
+    """The SVG in the HTML report, announced as one image with its text alternative."""
+    return f'<div class="chart" role="img" aria-label="{escape(alternative)}">{svg}</div>'
+
+
+def svg_as_image(svg: str, alternative: str = "") -> str:
     """An ``<img>`` with the SVG as a data URI. WeasyPrint still draws it as vectors, and faster than inline
     SVG, whose every ``style`` attribute its HTML stylesheet parser would also read (and warn about)."""
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-    return f'<img class="chart" alt="" src="data:image/svg+xml;base64,{data}">'
+    return f'<img class="chart" alt="{escape(alternative)}" src="data:image/svg+xml;base64,{data}">'
 
 
 def render_html(report: ManagementReport, svgs: dict[str, str], spc=None) -> str:
@@ -109,13 +140,15 @@ def render_html(report: ManagementReport, svgs: dict[str, str], spc=None) -> str
         charts=svgs,
         spc=spc,
         pct=pct, decimal=decimal, integer=integer, signed=signed, points=points, interval=interval,
-        p_value_text=p_value_text, first_of_kind=first_of_kind, labelled_counts=labelled_counts,
+        p_value_text=p_value_text, first_of_kind=first_of_kind, labelled_counts=labelled_counts, counted=counted,
         channel_names=CHANNEL_PL, top_comments=TOP_COMMENTS_PER_DEPARTMENT, default_min_sample=DEFAULT_MIN_SAMPLE,
     ))
 
 
 def html_to_pdf(html: str) -> bytes:
-    return HTML(string=html).write_pdf()
+    """A tagged PDF (WeasyPrint's PDF/UA-1 variant: structure tree, document language from ``<html lang>``,
+    title shown, images with their text alternatives)."""
+    return with_table_header_scopes(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1"))
 
 
 REPORT_FORMATS = ("pdf", "html")
@@ -125,11 +158,14 @@ def render_report(report: ManagementReport, output_format: str, progress: Callab
     """The report as PDF or HTML bytes (UTF-8)."""
     progress("wykresy")
     svgs = chart_svgs(report)
+    alternatives = chart_alternatives(report)
     spc = report_section(report.period, report.scope)
     svgs.update({name: figure_svg(figure) for name, figure in spc.figures.items()})
+    alternatives.update({chart.key: f"Karta kontrolna. {chart.caption}" for chart in spc.charts})
     progress("dokument HTML")
     if output_format == "html":
-        return render_html(report, svgs, spc).encode("utf-8")
-    html = render_html(report, {name: svg_as_image(svg) for name, svg in svgs.items()}, spc)
+        inline = {name: svg_inline(svg, alternatives.get(name, "")) for name, svg in svgs.items()}
+        return render_html(report, inline, spc).encode("utf-8")
+    html = render_html(report, {name: svg_as_image(svg, alternatives.get(name, "")) for name, svg in svgs.items()}, spc)
     progress("PDF")
     return html_to_pdf(html)

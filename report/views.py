@@ -14,13 +14,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import ServiceUnavailable
 
+from admin.display import period_error_text
 from analytics.periods import Period, PeriodError, current_period
 from analytics.service import ScopeError, as_period, office_timezone
+from dashboard.filters import period_choices
 from api.scope import ScopeForbidden, allowed_scope
 from report.services import (
     EXPORT_FORMATS,
     MEDIA_TYPES,
     REPORT_FORMATS,
+    TEXT_EXPORTS,
     csv_stream,
     download_name,
     export_target,
@@ -43,19 +46,26 @@ def default_report_period() -> str:
 
 def requested_scope() -> tuple[Period, str | None]:
     """``(period, department code)`` from the query string, checked against what the user may see and against
-    the longest period the web computes (``workload.periods``)."""
+    the longest period the web computes (``workload.periods``). ``period=custom`` takes ``from`` and ``to``."""
     text = request.args.get("period", "").strip()
+    if text == "custom":
+        first, last = request.args.get("from", "").strip(), request.args.get("to", "").strip()
+        if not (first and last):
+            abort(400, _("Podaj obie daty własnego zakresu: od i do (RRRR-MM-DD)."))
+        text = f"{first}..{last}"
     if not text:
-        abort(400, "Podaj okres, np. ?period=2026-Q3.")
+        abort(400, _("Podaj okres, np. ?period=2026-Q3."))
     try:
         department, _service_point = allowed_scope(current_user, request.args.get("department") or None, None)
         period = refuse_long_period(as_period(text))
     except ScopeForbidden:
-        abort(403, "Możesz pobierać tylko raporty swoich wydziałów.")
+        abort(403, _("Możesz pobierać tylko raporty swoich wydziałów."))
     except PeriodTooLong as exc:
         abort(400, too_long_message(exc))
-    except (ScopeError, PeriodError) as exc:
-        abort(400, str(exc))
+    except PeriodError as exc:
+        abort(400, period_error_text(exc))
+    except ScopeError:
+        abort(400, _("Nie ma takiego wydziału ani stanowiska."))
     return period, department
 
 
@@ -85,6 +95,7 @@ def index():
         departments=visible_departments(current_user),
         whole_office=sees_whole_office(current_user),
         default_period=default_report_period(),
+        period_choices=period_choices(office_timezone()),
     )
 
 
@@ -97,8 +108,10 @@ def management_review(output_format: str):
     with heavy_slot_or_503():
         try:
             content = management_report(period, department, output_format)
-        except (PeriodError, ScopeError) as exc:
-            abort(400, str(exc))
+        except PeriodError as exc:
+            abort(400, period_error_text(exc))
+        except ScopeError:
+            abort(400, _("Nie ma takiego wydziału ani stanowiska."))
     return download(content, output_format, download_name("przeglad-zarzadzania", period, department, output_format))
 
 
@@ -115,12 +128,14 @@ def responses(output_format: str):
         refuse_large_export(target, output_format)
     except ExportTooLarge as exc:
         abort(400, export_too_large_message(exc, target.period, department))
-    except (PeriodError, ScopeError) as exc:
-        abort(400, str(exc))
+    except PeriodError as exc:
+        abort(400, period_error_text(exc))
+    except ScopeError:
+        abort(400, _("Nie ma takiego wydziału ani stanowiska."))
     filename = download_name("odpowiedzi", target.period, department, output_format)
     slot = heavy_slot_or_503()
-    if output_format == "csv":
-        return download(stream_with_context(slot.guard(csv_stream(target))), output_format, filename)
+    if output_format in TEXT_EXPORTS:
+        return download(stream_with_context(slot.guard(csv_stream(target, output_format))), output_format, filename)
     with slot:
         stream = io.BytesIO()
         write_export(stream, target, output_format)

@@ -111,10 +111,11 @@ def mean_rating_by_hour(start: datetime, end: datetime) -> pd.DataFrame:
     value = sa.cast(AnswerHourCount.value, sa.Float)
     statement = (
         sa.select(AnswerHourCount.service_point_id, AnswerHourCount.hour,
-                  (sa.func.sum(value * AnswerHourCount.n) / sa.func.sum(AnswerHourCount.n)).label("mean_rating"))
+                  (sa.func.sum(value * AnswerHourCount.n)
+                   / sa.func.nullif(sa.func.sum(AnswerHourCount.n), 0)).label("mean_rating"))
         .where(AnswerHourCount.hour >= start, AnswerHourCount.hour < end, AnswerHourCount.question_id.in_(question_ids))
         .group_by(AnswerHourCount.service_point_id, AnswerHourCount.hour)
     )
     frame = pd.DataFrame(db.session.execute(statement).all(), columns=["service_point_id", "hour", "mean_rating"])
     frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
-    return frame
+    return frame.dropna(subset=["mean_rating"])  # hours whose answers were all deleted count 0

@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 
 from analytics.charts import figure_json
 from analytics.dashboard_data import question_labels
+from actions.markers import control_chart_markers
+from analytics.charts import add_action_markers
 from analytics.spc_figure import spc_figure
 from dashboard.cache import app_cache, max_age
 from dashboard.content import Chart, Column, Table
@@ -126,6 +128,8 @@ def chart_view(chart: ChartSeries, question_title: str) -> Chart:
     parts.append(_("Trójkąt w dół: pogorszenie, trójkąt w górę: poprawa, kółko: zmienność zwykła."))
     figure = spc_figure(chart.points, chart.grain, chart.objective.target if chart.objective else None,
                         labels=figure_labels())
+    add_action_markers(figure, control_chart_markers(chart.scope_kind, chart.scope_code, chart.department_code),
+                       _("działania doskonalące"), dates=True)
     return SpcChart(chart_anchor(chart.question_code), title, " ".join(parts), figure_json(figure),
                     chart_table(chart, title), chart.question_code)
 

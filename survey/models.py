@@ -33,6 +33,17 @@ def new_public_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+# Letters and digits a person cannot mistake for one another when typing from a poster (no 0/O, 1/I/L, 2/Z,
+# 5/S, 8/B, U/V); 8 of them are about 37 bits, and the short address is rate-limited like the survey itself.
+SHORT_CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
+SHORT_CODE_LENGTH = 8
+
+
+def new_short_code() -> str:
+    """A counter's short code for the typed address ``/o/<code>``; case does not matter when typed."""
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
 class UTCDateTime(TypeDecorator):
     """Stores timestamps as UTC on every backend and always returns aware UTC datetimes.
 
@@ -88,6 +99,8 @@ class ServicePoint(db.Model):
     survey_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("surveys.id"))
     location_note: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, default=new_public_token)
+    # The short code a resident can type (``/o/<code>``); retired together with the token.
+    short_code: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True, default=new_short_code)
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
@@ -99,7 +112,8 @@ class ServicePoint(db.Model):
 
 
 class RetiredToken(db.Model):
-    """A counter's former token, kept so an old poster gets "no longer active" instead of "unknown"."""
+    """A counter's former token or short code, kept so an old poster gets "no longer active" instead of
+    "unknown"."""
 
     __tablename__ = "retired_tokens"
 

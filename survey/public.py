@@ -13,7 +13,7 @@ from survey.guards import (
     remember_answer,
     seconds_until_next_answer,
 )
-from survey.services import CounterLookup, CounterStatus, find_counter, store_response
+from survey.services import CounterLookup, CounterStatus, find_counter, find_short_code, store_response
 from survey.submission_ids import issue_submission_id, submission_nonce
 
 bp = Blueprint("public", __name__)
@@ -29,6 +29,17 @@ MAX_CACHED_PAGES = 1024
 
 def current_language() -> str:
     return get_locale().language
+
+
+def find_token_by_short_code(code: str) -> str:
+    """The counter's token for a typed short code, else the same 404 pages as an old or unknown token."""
+    normalised = "".join(code.split()).replace("-", "").upper()
+    lookup = find_short_code(normalised)
+    if lookup is CounterStatus.RETIRED:
+        abort(404, description=_("Ten kod nie jest już aktywny. Zapytaj w urzędzie o aktualną ankietę."))
+    if lookup is CounterStatus.UNKNOWN:
+        abort(404, description=_("Nie znaleźliśmy takiej ankiety. Sprawdź, czy adres jest poprawny."))
+    return lookup
 
 
 def open_counter_or_404(token: str) -> CounterLookup:
@@ -51,6 +62,14 @@ def never_cache(response):
 @bp.route("/s/<token>", methods=["GET", "POST"])
 def survey(token: str):
     return answer_survey(token, channel="web")
+
+
+@bp.get("/o/<code>")
+def short_address(code: str):
+    """The short address printed under a poster's QR code, typed by hand: any case, spaces and dashes
+    ignored; it leads to the counter's survey. Rate-limited with the survey pages (same blueprint)."""
+    token = find_token_by_short_code(code)
+    return redirect(url_for("public.survey", token=token), code=303)
 
 
 @bp.route("/k/<token>", methods=["GET", "POST"])

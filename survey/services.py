@@ -66,6 +66,18 @@ _COUNTER_QUERY = (
 )
 
 
+def find_short_code(code: str) -> str | CounterStatus:
+    """The token of the counter with this short code, or ``RETIRED`` / ``UNKNOWN``."""
+    if len(code) > 16:
+        return CounterStatus.UNKNOWN
+    token = db.session.scalar(sa.select(ServicePoint.token).where(ServicePoint.short_code == code))
+    if token is not None:
+        return token
+    if db.session.get(RetiredToken, code) is not None:
+        return CounterStatus.RETIRED
+    return CounterStatus.UNKNOWN
+
+
 def find_counter(token: str) -> CounterLookup:
     """Resolve a public token to the counter and the survey version it currently shows."""
     row = db.session.connection().execute(_COUNTER_QUERY, {"token": token}).one_or_none()

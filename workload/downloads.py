@@ -10,7 +10,8 @@ from flask import current_app
 from analytics import queries
 from report.services import ExportTarget
 
-LIMIT_SETTINGS = {"csv": "OPINIA_WEB_CSV_MAX_RESPONSES", "xlsx": "OPINIA_WEB_XLSX_MAX_RESPONSES"}
+LIMIT_SETTINGS = {"csv": "OPINIA_WEB_CSV_MAX_RESPONSES", "csv-excel": "OPINIA_WEB_CSV_MAX_RESPONSES",
+                  "xlsx": "OPINIA_WEB_XLSX_MAX_RESPONSES"}
 
 
 class ExportTooLarge(ValueError):

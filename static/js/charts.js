@@ -14,6 +14,15 @@
     var figure = JSON.parse(block.textContent);
     var layout = figure.layout || {};
     layout.autosize = true;
+    if (target.clientWidth < 600 && layout.xaxis) {
+      // A phone: slanted month labels that do not overlap, and room kept for them.
+      layout.xaxis.tickangle = -60;
+      layout.xaxis.automargin = true;
+      // The legend above the plot, a row per entry, with room kept for it instead of over the lines.
+      var entries = (figure.data || []).filter(function (trace) { return trace.showlegend !== false && trace.name; }).length;
+      layout.margin = Object.assign({}, layout.margin, { l: 48, r: 8, t: 24 + 22 * entries });
+      layout.legend = Object.assign({}, layout.legend, { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" });
+    }
     window.Plotly.newPlot(target, figure.data || [], layout, CONFIG).then(function () {
       target.setAttribute("data-drawn", "true");
       var details = target.parentNode.querySelector("details.chart-data");

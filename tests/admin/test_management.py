@@ -33,7 +33,9 @@ def test_department_bad_input_is_rejected_with_messages(admin_client, office, db
     before = count(db, Department)
     empty = submit(admin_client, "/admin/departments/new", {"code": "", "name": ""})
     assert empty.status_code == 400
-    assert text(empty).count("To pole jest wymagane.") == 2
+    # Each message at its field and once more in the summary on top, which links to the field.
+    assert text(empty).count("To pole jest wymagane.") == 4
+    assert 'href="#code"' in text(empty) and 'href="#name"' in text(empty)
     bad_code = submit(admin_client, "/admin/departments/new", {"code": "K M!", "name": "X"})
     assert bad_code.status_code == 400 and "Kod: litery, cyfry" in text(bad_code)
     duplicate = submit(admin_client, "/admin/departments/new", {"code": "km", "name": "Drugi KM"})
@@ -105,7 +107,7 @@ def test_objective_create_and_validation(admin_client, office, db):
     department_id = office["KM-1"].department_id
     before = count(db, QualityObjective)
     good = {"name": "CSAT Komunikacji", "scope": "department", "department_id": department_id, "service_point_id": 0,
-            "indicator": "csat", "question_code": "satisfaction", "comparator": ">=", "target": "0,85",
+            "indicator": "csat", "question_code": "satisfaction", "comparator": ">=", "target": "85",
             "min_sample": "30", "period_kind": "quarter"}
     missing_department = submit(admin_client, "/admin/objectives/new", {**good, "department_id": 0})
     assert missing_department.status_code == 400
@@ -120,8 +122,8 @@ def test_objective_create_and_validation(admin_client, office, db):
     objective = db.session.scalar(sa.select(QualityObjective).where(QualityObjective.name == "CSAT Komunikacji"))
     assert (objective.target, objective.department_id, objective.scope) == (0.85, department_id, "department")
     edit_page = text(admin_client.get(f"/admin/objectives/{objective.id}/edit"))
-    assert 'value="0,85"' in edit_page
-    office_wide = {**good, "scope": "office", "target": "0.9"}
+    assert 'value="85"' in edit_page
+    office_wide = {**good, "scope": "office", "target": "90 %"}
     assert submit(admin_client, f"/admin/objectives/{objective.id}/edit", office_wide).status_code == 303
     db.session.refresh(objective)
     assert (objective.scope, objective.department_id, objective.target) == ("office", None, 0.9)

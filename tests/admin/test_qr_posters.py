@@ -67,7 +67,7 @@ def test_department_poster_pdf_has_one_page_per_counter(admin_client, office):
         assert point.name in content
         assert "Wydział Komunikacji" in content
         assert "Zeskanuj kod i oceń naszą obsługę" in content
-        assert f"opinia.example.gov.pl/s/{point.token}" in content.replace(" ", "")
+        assert f"opinia.example.gov.pl/o/{point.short_code}" in content.replace(" ", "")
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert round(width / 72 * 25.4) == 210 and round(height / 72 * 25.4) == 297
 

@@ -1,125 +1,126 @@
-"""Editing surveys in the staff pages: a change makes a new version, old responses keep what they answered."""
+"""The survey editor: questions changed one at a time in a draft, choices as rows, a preview in both
+languages, publishing refused while a translation is missing; a published change is a new version and old
+responses keep what they answered."""
 from __future__ import annotations
+
+import re
 
 import sqlalchemy as sa
 
-from admin.survey_editor import options_to_text
+from admin.drafts import SurveyDraft
 from survey.models import AuditLog, Response, Survey, SurveyVersion
 from tests.admin.helpers import submit, text
 from tests.admin.test_qr_posters import answer
-
-
-def editor_data(version: SurveyVersion) -> dict:
-    """What the edit form posts when nothing is changed (the spare row left empty)."""
-    data = {"code": version.survey.code, "title_pl": version.title_pl, "title_en": version.title_en,
-            "intro_pl": version.intro_pl, "intro_en": version.intro_en}
-    for i, q in enumerate(version.questions):
-        data.update({f"questions-{i}-code": q.code, f"questions-{i}-kind": q.kind, f"questions-{i}-text_pl": q.text_pl,
-                     f"questions-{i}-text_en": q.text_en, f"questions-{i}-options": options_to_text(q.options or []),
-                     f"questions-{i}-max_length": q.max_length or ""})
-        if q.required:
-            data[f"questions-{i}-required"] = "y"
-    spare = len(version.questions)
-    data.update({f"questions-{spare}-code": "", f"questions-{spare}-kind": "rating_5"})
-    return data
 
 
 def versions(db, survey_id: int) -> list[SurveyVersion]:
     return list(db.session.scalars(sa.select(SurveyVersion).where(SurveyVersion.survey_id == survey_id).order_by(SurveyVersion.number)))
 
 
-def test_edit_form_shows_current_questions_in_both_languages(admin_client, counter):
-    page = text(admin_client.get(f"/admin/surveys/{counter.survey_id}/edit"))
+def open_editor(admin_client, survey_id: int) -> str:
+    """Follows "Edytuj pytania" to the draft's editor; returns the editor's URL."""
+    result = admin_client.get(f"/admin/surveys/{survey_id}/edit")
+    assert result.status_code == 303
+    return result.headers["Location"]
+
+
+def question_data(**changes) -> dict:
+    data = {"kind": "yes_no", "text_pl": "Czy wszystko było jasne?", "text_en": "Was everything clear?", "position": "3"}
+    return {**data, **changes}
+
+
+def publish(admin_client, editor: str):
+    return submit(admin_client, f"{editor}/publish", page_url=editor)
+
+
+def test_editor_lists_questions_with_their_texts_and_no_codes(admin_client, counter):
+    editor = open_editor(admin_client, counter.survey_id)
+    page = text(admin_client.get(editor))
     assert "Jak oceniasz dzisiejszą obsługę przy tym stanowisku?" in page
     assert "How satisfied are you with the service at this counter today?" in page
-    assert "lt5 | krócej niż 5 minut | less than 5 minutes" in page
+    assert "waiting_time" not in re.sub(r"<[^>]+>", " ", page)
+    edit = text(admin_client.get(f"{editor}/questions/3"))
+    assert 'value="krócej niż 5 minut"' in edit and 'value="less than 5 minutes"' in edit
 
 
-def test_saving_unchanged_survey_makes_no_new_version(admin_client, counter, db):
-    version = counter.survey.current_version
-    result = submit(admin_client, f"/admin/surveys/{counter.survey_id}/edit", editor_data(version))
-    assert result.status_code == 303
+def test_publishing_an_unchanged_draft_makes_no_new_version(admin_client, counter, db):
+    editor = open_editor(admin_client, counter.survey_id)
+    assert publish(admin_client, editor).status_code == 303
     assert len(versions(db, counter.survey_id)) == 1
+    assert db.session.scalar(sa.select(SurveyDraft)) is None
 
 
-def test_editing_after_responses_keeps_old_answers_intact(admin_client, app, counter, db):
+def test_add_move_translate_and_publish_keeps_old_answers(admin_client, app, counter, db):
     resident = app.test_client()
     assert answer(resident, counter.token).status_code == 303
     old_version = counter.survey.current_version
     old_response = db.session.scalar(sa.select(Response))
-    old_answer = old_response.answers[0]
-    old_question_id, old_text = old_answer.question_id, old_answer.question.text_pl
+    editor = open_editor(admin_client, counter.survey_id)
 
-    data = editor_data(old_version)
-    data["questions-0-text_pl"] = "Jak oceniasz obsługę?"
-    data["questions-1-remove"] = "y"  # drop the NPS question
-    spare = len(old_version.questions)
-    data.update({f"questions-{spare}-code": "clarity", f"questions-{spare}-kind": "yes_no",
-                 f"questions-{spare}-text_pl": "Czy wszystko było jasne?", f"questions-{spare}-text_en": "Was everything clear?"})
-    result = submit(admin_client, f"/admin/surveys/{counter.survey_id}/edit", data)
-    assert result.status_code == 303
+    new_page = text(admin_client.get(f"{editor}/questions/new"))
+    assert "na końcu, przed komentarzem" in new_page
+    assert submit(admin_client, f"{editor}/questions/new", question_data(text_en="", position="4")).status_code == 303
+    warned = text(admin_client.get(editor))
+    assert "Brakuje tłumaczeń na angielski" in warned
+    refused = publish(admin_client, editor)
+    assert refused.status_code == 400 and "Pytanie 5 nie ma tłumaczenia na angielski." in text(refused)
+    assert len(versions(db, counter.survey_id)) == 1
+
+    assert submit(admin_client, f"{editor}/questions/4", question_data(position="4")).status_code == 303
+    assert submit(admin_client, f"{editor}/questions/4/move", {"direction": "up"}, page_url=editor).status_code == 303
+    assert submit(admin_client, f"{editor}/questions/1/remove", page_url=editor).status_code == 303
+    assert publish(admin_client, editor).status_code == 303
 
     db.session.expire_all()
-    all_versions = versions(db, counter.survey_id)
-    assert [v.number for v in all_versions] == [1, 2]
-    new = all_versions[1]
-    assert [q.code for q in new.questions] == ["satisfaction", "settled", "waiting_time", "comment", "clarity"]
-    assert new.questions[0].text_pl == "Jak oceniasz obsługę?"
-
+    new = versions(db, counter.survey_id)[-1]
+    assert new.number == 2
+    assert [q.code for q in new.questions] == ["satisfaction", "settled", "czy_wszystko_bylo_jasne", "waiting_time", "comment"]
+    assert new.questions[2].text_en == "Was everything clear?"
     response = db.session.get(Response, old_response.id)
     assert response.survey_version_id == old_version.id
-    assert response.answers[0].question_id == old_question_id
-    assert response.answers[0].question.text_pl == old_text
-    assert response.answers[0].value_int == 5
-    assert [q.code for q in db.session.get(SurveyVersion, old_version.id).questions][:2] == ["satisfaction", "recommend"]
-
-    next_resident = app.test_client()
-    survey_page = text(next_resident.get(f"/s/{counter.token}"))
-    assert "Jak oceniasz obsługę?" in survey_page and "Czy wszystko było jasne?" in survey_page
-    assert answer(next_resident, counter.token).status_code == 303
-    newest = db.session.scalar(sa.select(Response).order_by(Response.id.desc()))
-    assert newest.survey_version_id == new.id
+    page = text(app.test_client().get(f"/s/{counter.token}?lang=en"))
+    assert "Was everything clear?" in page
     audit = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "new_version"))
     assert audit.entity_id == counter.survey_id and audit.details == {"version": 2}
 
 
-def test_bad_survey_input_is_rejected_and_stores_nothing(admin_client, counter, db):
-    version = counter.survey.current_version
-    url = f"/admin/surveys/{counter.survey_id}/edit"
-    no_text = {**editor_data(version), "questions-0-text_pl": ""}
-    one_option = {**editor_data(version), "questions-3-options": "lt5 | krócej niż 5 minut"}
-    duplicate = {**editor_data(version), "questions-1-code": "satisfaction"}
-    bad_code = {**editor_data(version), "questions-1-code": "Polecenie!"}
-    no_title = {**editor_data(version), "title_pl": ""}
-    everything_removed = {**editor_data(version), **{f"questions-{i}-remove": "y" for i in range(len(version.questions))}}
-    cases = [
-        (no_text, "Podaj treść pytania po polsku."),
-        (one_option, "Podaj co najmniej dwie odpowiedzi"),
-        (duplicate, "Kody pytań muszą być różne."),
-        (bad_code, "Kod: małe litery"),
-        (no_title, "To pole jest wymagane."),
-        (everything_removed, "Ankieta musi mieć co najmniej jedno pytanie."),
-    ]
-    for data, message in cases:
-        result = submit(admin_client, url, data)
-        assert result.status_code == 400, message
-        assert message in text(result), message
-    assert len(versions(db, counter.survey_id)) == 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(AuditLog.entity == "survey")) == 0
+def test_choices_are_rows_and_need_two(admin_client, counter, db):
+    editor = open_editor(admin_client, counter.survey_id)
+    one = question_data(kind="single_choice", **{"choices-0-pl": "Tak", "choices-0-en": "Yes"})
+    result = submit(admin_client, f"{editor}/questions/new", one)
+    assert result.status_code == 400
+    html = text(result)
+    assert "Podaj co najmniej dwie odpowiedzi do wyboru." in html and 'class="error-summary"' in html
+    assert html.index('class="error-summary"') < html.index('name="text_pl"')
+    two = {**one, "choices-1-pl": "Nie wiem", "choices-1-en": "Not sure", "text_pl": "Czy przyjdziesz znowu?"}
+    assert submit(admin_client, f"{editor}/questions/new", two).status_code == 303
+    added = db.session.scalar(sa.select(SurveyDraft)).questions[3]
+    assert [(o["value"], o["pl"], o["en"]) for o in added["options"]] == [("tak", "Tak", "Yes"), ("nie_wiem", "Nie wiem", "Not sure")]
 
 
-def test_survey_code_cannot_be_changed(admin_client, counter, db):
-    data = {**editor_data(counter.survey.current_version), "code": "inna-ankieta"}
-    result = submit(admin_client, f"/admin/surveys/{counter.survey_id}/edit", data)
-    assert result.status_code == 400 and "Kodu ankiety nie można zmienić." in text(result)
-    assert db.session.scalar(sa.select(Survey).where(Survey.code == "inna-ankieta")) is None
+def test_empty_question_text_is_refused_with_a_summary(admin_client, counter):
+    editor = open_editor(admin_client, counter.survey_id)
+    result = submit(admin_client, f"{editor}/questions/new", question_data(text_pl=""))
+    assert result.status_code == 400 and 'href="#text_pl"' in text(result)
+
+
+def test_preview_in_both_languages(admin_client, counter):
+    editor = open_editor(admin_client, counter.survey_id)
+    polish = text(admin_client.get(f"{editor}/preview/pl"))
+    english = text(admin_client.get(f"{editor}/preview/en"))
+    assert "Jak oceniasz dzisiejszą obsługę" in polish and "Wyślij odpowiedź" in polish
+    assert "How satisfied are you" in english and "Send" in english
+    assert "Podgląd na telefonie" in english  # the staff page around it stays in the staff member's language
 
 
 def test_create_new_survey_and_assign_it_to_a_counter(admin_client, app, counter, db):
-    data = {"code": "kasa", "title_pl": "Ankieta kasy", "title_en": "Cash desk survey",
-            "questions-0-code": "speed", "questions-0-kind": "rating_5", "questions-0-text_pl": "Czy było szybko?",
-            "questions-0-text_en": "Was it quick?", "questions-0-required": "y"}
-    assert submit(admin_client, "/admin/surveys/new", data).status_code == 303
+    data = {"code": "kasa", "title_pl": "Ankieta kasy", "title_en": "Cash desk survey"}
+    created = submit(admin_client, "/admin/surveys/new", data)
+    assert created.status_code == 303
+    editor = created.headers["Location"]
+    speed = {"kind": "rating_5", "text_pl": "Czy było szybko?", "text_en": "Was it quick?", "required": "y", "position": "0"}
+    assert submit(admin_client, f"{editor}/questions/new", speed).status_code == 303
+    assert publish(admin_client, editor).status_code == 303
     survey = db.session.scalar(sa.select(Survey).where(Survey.code == "kasa"))
     assert survey.current_version.questions[0].text_en == "Was it quick?"
     duplicate = submit(admin_client, "/admin/surveys/new", data)
@@ -139,15 +140,3 @@ def test_deactivated_survey_keeps_its_versions(admin_client, app, counter, db):
     assert db.session.get(Survey, counter.survey_id).active is False
     assert len(versions(db, counter.survey_id)) == 1
     assert app.test_client().get(f"/s/{counter.token}").status_code == 404
-
-
-def test_questions_can_be_reordered(admin_client, counter, db):
-    version = counter.survey.current_version
-    data = editor_data(version)
-    data.update({f"questions-{i}-position": str(i + 1) for i in range(len(version.questions))})
-    data["questions-0-position"] = "9"  # satisfaction moves last
-    assert submit(admin_client, f"/admin/surveys/{counter.survey_id}/edit", data).status_code == 303
-    db.session.expire_all()
-    newest = versions(db, counter.survey_id)[-1]
-    assert [q.code for q in newest.questions] == ["recommend", "settled", "waiting_time", "comment", "satisfaction"]
-    assert [q.position for q in newest.questions] == [0, 1, 2, 3, 4]

@@ -96,7 +96,7 @@ def test_hostile_comment_is_shown_as_text_and_never_runs(open_page, dashboard_se
     log_in(page, dashboard_server, head)
     page.goto(f"{dashboard_server.url}/dashboard/department/KM")
     wait_for_charts(page)
-    newest = page.locator(".comment-text").first
+    newest = page.locator("ol.comments .comment-text").first
     assert newest.inner_text() == HOSTILE_COMMENT
     assert page.locator(".comments img").count() == 0 and page.locator(".comments script").count() == 0
     page.wait_for_timeout(300)

@@ -112,9 +112,10 @@ def test_abandoned_kiosk_survey_asks_for_more_time_then_starts_afresh(open_page,
     with live_server.app_context():
         from extensions import db
         from survey.models import Response
+        from survey.submission_ids import nonce_of
         import sqlalchemy as sa
 
-        assert db.session.scalar(sa.select(Response).where(Response.submission_id == abandoned_submission)) is None
+        assert db.session.scalar(sa.select(Response).where(Response.submission_id == nonce_of(abandoned_submission))) is None
 
 
 def test_untouched_kiosk_survey_is_left_alone(open_page, live_server):

@@ -7,15 +7,16 @@ import sqlalchemy as sa
 
 from extensions import db
 from survey.models import Response
+from survey.submission_ids import nonce_of
 from tests.browser.conftest import has_horizontal_scroll, screenshot, tab_to
 
 pytestmark = pytest.mark.browser
 
 
 def stored_response(live_server, submission_id: str) -> tuple[str, str, dict]:
-    """(language, channel, {question code: value}) of the response a form with this submission id stored."""
+    """(language, channel, {question code: value}) of the response a form with this (signed) submission id stored."""
     with live_server.app_context():
-        response = db.session.scalar(sa.select(Response).where(Response.submission_id == submission_id))
+        response = db.session.scalar(sa.select(Response).where(Response.submission_id == nonce_of(submission_id)))
         assert response is not None, "the answer was not stored"
         answers = {
             a.question.code: a.value_int if a.value_int is not None else a.value_text for a in response.answers

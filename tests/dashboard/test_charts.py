@@ -28,7 +28,7 @@ def test_csat_by_month_has_band_target_and_gaps():
     line = by_name["CSAT"]
     assert list(line.y) == [0.8, 0.5, None]  # a month without answers is a gap, not 0 %
     assert list(line.marker.color) == ["#1a5fb4", "white", "white"]  # thin months drawn hollow
-    assert "niekonkluzywny" in line.hovertext[1] and "niekonkluzywny" not in line.hovertext[0]
+    assert "za mało odpowiedzi" in line.hovertext[1] and "za mało odpowiedzi" not in line.hovertext[0]
     band = [t for t in figure.data if t.fill == "tonexty"][0]
     assert list(band.y) == [0.72, 0.25, None]
     target = by_name["cel 85,0%"]

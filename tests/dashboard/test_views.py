@@ -122,7 +122,7 @@ def test_thin_sample_is_marked_not_conclusive(head_client, office):
     add_ratings(office["KM-3"], [5, 5, 4])
     html = text_of(head_client.get("/dashboard/service-point/KM-3" + Q3))
     csat = tile(html, "csat")
-    assert "100,0%" in csat and "Wynik niekonkluzywny" in csat
+    assert "100,0%" in csat and "Za mało odpowiedzi, by wyciągać wnioski" in csat
     rows = csv_rows(head_client.get("/dashboard/service-point/KM-3/csv/months.csv" + Q3))
     august = next(r for r in rows if r["month"] == "2026-08")
     assert august["n"] == "3" and august["conclusive"] == "0"

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from analytics.service import compute_indicators
 from tests.report.conftest import FORMULA_COMMENT, PERIOD, Q3_ANSWERS, SCRIPT_COMMENT
 
-HEADER = ["response_id", "submitted_at", "department", "service_point", "channel", "language",
+HEADER = ["response_id", "external_id", "submitted_at", "department", "service_point", "channel", "language",
           "satisfaction", "recommend", "settled", "waiting_time", "comment"]
 
 
@@ -85,3 +85,39 @@ def test_bad_department_writes_nothing(app, office, tmp_path):
     out = tmp_path / "x.csv"
     result = app.test_cli_runner().invoke(args=["export", "--period", PERIOD, "--department", "XX", "--out", str(out)])
     assert result.exit_code == 2 and "unknown department" in result.output and not out.exists()
+
+
+def test_csv_for_polish_excel_is_semicolon_separated_and_readable(app, report_office, tmp_path):
+    out = tmp_path / "q3-excel.csv"
+    result = export(app, out, "--format", "csv-excel")
+    assert result.exit_code == 0, result.output
+    raw = out.read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8")) and b"\r\n" in raw
+    with out.open(encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream, delimiter=";"))
+    assert len(rows) == len(Q3_ANSWERS)
+    first = rows[0]
+    assert first["Data i godzina"] == "01.07.2026 10:00"
+    assert first["Wydział"] == "Wydział Komunikacji" and first["Sposób wypełnienia"] == "telefon (kod QR)"
+    assert "Jak oceniasz dzisiejszą obsługę przy tym stanowisku?" in first
+    settled = next(key for key in first if key.startswith("Czy udało się"))
+    assert {r[settled] for r in rows} <= {"tak", "nie", ""}
+    assert not any(key in first for key in ("satisfaction", "settled", "response_id"))
+    comments = {r[list(first)[-1]] for r in rows}
+    assert "'" + FORMULA_COMMENT in comments and FORMULA_COMMENT not in comments
+
+
+def test_paper_form_number_is_in_the_exports(app, report_office, db, tmp_path):
+    import sqlalchemy as sa
+
+    from survey.models import Response
+
+    response = db.session.scalar(sa.select(Response).order_by(Response.id))
+    response.external_id = "paper:F-0042"
+    db.session.commit()
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    assert export(app, plain, "--format", "csv").exit_code == 0
+    assert export(app, excel, "--format", "csv-excel").exit_code == 0
+    assert read_csv(plain)[0]["external_id"] == "paper:F-0042"
+    with excel.open(encoding="utf-8-sig", newline="") as stream:
+        assert next(csv.DictReader(stream, delimiter=";"))["Nr formularza papierowego"] == "F-0042"

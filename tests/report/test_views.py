@@ -59,8 +59,8 @@ def test_xlsx_download(admin_client, report_office):
 
 @pytest.mark.parametrize("query, status, message", [
     ("", 400, "Podaj okres"),
-    ("?period=2026-Q9", 400, "unknown period"),
-    (f"?period={PERIOD}&department=XX", 400, "unknown department"),
+    ("?period=2026-Q9", 400, "Nieznany okres „2026-Q9”"),
+    (f"?period={PERIOD}&department=XX", 400, "Nie ma takiego wydziału"),
 ])
 def test_bad_input_is_a_clear_400(admin_client, report_office, query, status, message):
     for path in ("/reports/management-review.pdf", "/reports/responses.csv"):
@@ -90,3 +90,37 @@ def test_dashboard_download_button_gives_the_report_of_its_period_and_scope(head
     assert "period=2026-Q3" in href and "department=KM" in href
     result = head_client.get(href)
     assert result.status_code == 200 and result.data.startswith(b"%PDF")
+
+
+def test_excel_csv_download_beside_the_csv(admin_client, report_office):
+    page = admin_client.get("/reports/").get_data(as_text=True)
+    assert "/reports/responses.csv-excel" in page and "/reports/responses.csv" in page
+    result = admin_client.get(f"/reports/responses.csv-excel?period={PERIOD}")
+    assert result.status_code == 200
+    assert result.headers["Content-Disposition"].endswith(f'odpowiedzi-{PERIOD}-excel.csv"')
+    header = result.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("Nr odpowiedzi;Nr formularza papierowego;Data i godzina;Wydział;")
+
+
+def test_custom_range_from_the_period_picker(admin_client, report_office):
+    result = admin_client.get("/reports/responses.csv?period=custom&from=2026-07-01&to=2026-07-31")
+    assert result.status_code == 200
+    missing = admin_client.get("/reports/responses.csv?period=custom&from=2026-07-01")
+    assert missing.status_code == 400 and "Podaj obie daty" in missing.get_data(as_text=True)
+
+
+def test_report_pdf_is_tagged_with_text_alternatives(admin_client, report_office, tmp_path):
+    import subprocess
+
+    from pdfua import validate
+
+    body = admin_client.get(f"/reports/management-review.pdf?period={PERIOD}").data
+    path = tmp_path / "report.pdf"
+    path.write_bytes(body)
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info
+    assert [f"{f.rule_id}: {f.message}" for f in validate(str(path)).findings] == []
+    html = admin_client.get(f"/reports/management-review.html?period={PERIOD}").get_data(as_text=True)
+    assert 'role="img" aria-label="Wykres CSAT w kolejnych kwartałach.' in html
+    assert "niekonkluzyw" not in html and "flask --app" not in html and " >= " not in html
+    assert "Z 4 celów jakości" in html or "Z 3 celów jakości" in html

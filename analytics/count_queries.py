@@ -1,0 +1,112 @@
+"""Statements over the count tables kept by triggers (``analytics/rollup.py``): which UTC days and hours make up
+a period cut at local midnights, and the grouped counts read from them.
+
+A period is read from whole UTC days (``answer_day_counts``) plus the hours around each local midnight that
+cuts a day (``answer_hour_counts``): thousands of rows per quarter instead of millions of answers. Time
+buckets are cut by a ``CASE`` over UTC boundaries computed from local midnights, which works the same on
+SQLite and PostgreSQL and respects daylight saving. ``analytics.queries`` runs them.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from extensions import db
+from survey.models import AnswerDayCount, AnswerHourCount
+
+DAY = timedelta(days=1)
+
+
+def bucket_expression(column, boundaries: Sequence[datetime]):
+    """Bucket number i for ``boundaries[i] <= column < boundaries[i + 1]``."""
+    return sa.case(*[(column < upper, index) for index, upper in enumerate(boundaries[1:])], else_=None)
+
+
+def _in_range(column, start: datetime, end: datetime):
+    return sa.and_(column >= start, column < end)
+
+
+def hourly_counts_cover(boundaries: Sequence[datetime]) -> bool:
+    """The hourly count tables answer exactly when every boundary is a whole UTC hour."""
+    return all(b.minute == 0 and b.second == 0 and b.microsecond == 0 for b in boundaries)
+
+
+def _utc_day(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def split_days_and_hours(boundaries: Sequence[datetime]) -> tuple[list[datetime], list[datetime], list[tuple[datetime, datetime]]]:
+    """How to read ``[boundaries[0], boundaries[-1])`` from the count tables without crossing a boundary.
+
+    Returns ``(first_day, end_day)`` (empty when no whole UTC day fits), the UTC days in that run that a
+    boundary cuts (to leave out of the day table), and the hour ranges to read from the hour table instead.
+    """
+    start, end = boundaries[0], boundaries[-1]
+    first = _utc_day(start) if _utc_day(start) == start else _utc_day(start) + DAY
+    last = _utc_day(end)
+    if first >= last:
+        return [], [], [(start, end)]
+    cut = sorted({_utc_day(b) for b in boundaries[1:-1] if _utc_day(b) != b and first <= _utc_day(b) < last})
+    hours = [(start, first)] if start < first else []
+    hours += [(day, day + DAY) for day in cut]
+    hours += [(last, end)] if last < end else []
+    return [first, last], cut, hours
+
+
+def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None,
+                                   question_ids: Sequence[int] | None = None):
+    """``bucket, service_point_id, question_id, value, count`` summed from the day and hour count tables
+    (of the questions ``question_ids``, default all)."""
+    day_range, cut_days, hour_ranges = split_days_and_hours(boundaries)
+    parts = []
+    for table, column, condition in (
+        (AnswerDayCount, AnswerDayCount.day,
+         sa.and_(AnswerDayCount.day >= day_range[0], AnswerDayCount.day < day_range[1], AnswerDayCount.day.not_in(cut_days))
+         if day_range else None),
+        (AnswerHourCount, AnswerHourCount.hour,
+         sa.or_(*[_in_range(AnswerHourCount.hour, a, b) for a, b in hour_ranges]) if hour_ranges else None),
+    ):
+        if condition is None:
+            continue
+        points = sa.true() if service_point_ids is None else table.service_point_id.in_(list(service_point_ids))
+        asked = sa.true() if question_ids is None else table.question_id.in_(list(question_ids))
+        parts.append(
+            sa.select(column.label("t"), table.service_point_id, table.question_id, table.value, table.n)
+            .where(condition, points, asked)
+        )
+    counts = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    total = sa.func.sum(counts.c.n)
+    return (
+        sa.select(bucket_expression(counts.c.t, boundaries).label("bucket"), counts.c.service_point_id, counts.c.question_id,
+                  counts.c.value, total.label("count"))
+        .group_by(sa.literal_column("1"), counts.c.service_point_id, counts.c.question_id, counts.c.value)
+        .having(total > 0)
+    )
+
+
+def text_answer_total(start: datetime | None, end: datetime | None, service_point_ids: Sequence[int] | None,
+                      text_question_ids: Sequence[int]) -> int:
+    """How many free-text answers a scope got in ``[start, end)`` (whole UTC hours), or ever (both ``None``),
+    summed from the count tables.
+
+    The same day/hour split as the indicators: tens of rows per counter and day instead of every comment.
+    The survey form and the paper import never store an empty comment, so this is the unfiltered comment total.
+    """
+    if not text_question_ids:
+        return 0
+    if start is None or end is None:  # all time: the day table holds every answer
+        parts = [sa.select(AnswerDayCount.n, AnswerDayCount.service_point_id, AnswerDayCount.question_id)]
+    else:
+        day_range, _cut_days, hour_ranges = split_days_and_hours([start, end])
+        parts = [sa.select(AnswerHourCount.n, AnswerHourCount.service_point_id, AnswerHourCount.question_id)
+                 .where(sa.or_(*[_in_range(AnswerHourCount.hour, a, b) for a, b in hour_ranges]))] if hour_ranges else []
+        if day_range:
+            parts.append(sa.select(AnswerDayCount.n, AnswerDayCount.service_point_id, AnswerDayCount.question_id)
+                         .where(_in_range(AnswerDayCount.day, *day_range)))
+    counts = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    scope = sa.true() if service_point_ids is None else counts.c.service_point_id.in_(list(service_point_ids))
+    statement = sa.select(sa.func.coalesce(sa.func.sum(counts.c.n), 0)).where(
+        counts.c.question_id.in_(list(text_question_ids)), scope)
+    return int(db.session.scalar(statement))
