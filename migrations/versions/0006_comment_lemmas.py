@@ -1,7 +1,7 @@
 """comment_matches: the codebook's themes found in each comment, remembered per codebook version
 
 Revision ID: 0006_comment_lemmas
-Revises: 0005_session_version
+Revises: 0004_staffside
 Create Date: 2026-11-26 15:05:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_comment_lemmas'
-down_revision = '0005_session_version'
+down_revision = '0004_staffside'
 branch_labels = None
 depends_on = None
 
