@@ -52,25 +52,32 @@ def ensure_codebook() -> None:
 
 def current_codebook() -> Codebook:
     """The active themes compiled; recompiled (and its memory of matched comments dropped) after an edit."""
-    return _compiled()[1]
-
-
-def codebook_version() -> str:
-    """Names what a comment's match depends on: the active themes' codes and words (in order) and
-    ``MATCHER_VERSION``. Matches remembered under another version are found again (``comments.matches``)."""
-    return _compiled()[2]
-
-
-def _compiled() -> tuple[tuple, Codebook, str]:
     ensure_codebook()
     fingerprint = queries.codebook_fingerprint()
     cached = current_app.extensions.get(EXTENSION_KEY)
     if cached is None or cached[0] != fingerprint:
-        specs = [ThemeSpec(code, name_pl, name_en, tuple(words)) for code, name_pl, name_en, words, active, _p in fingerprint
-                 if active]
-        cached = (fingerprint, Codebook.compile(specs, lemmatizer()), _version_of(specs))
+        cached = (fingerprint, Codebook.compile(_active_specs(fingerprint), lemmatizer()))
         current_app.extensions[EXTENSION_KEY] = cached
-    return cached
+    return cached[1]
+
+
+def codebook_version() -> str:
+    """Names what a comment's match depends on: the active themes' codes and words (in order) and
+    ``MATCHER_VERSION``. Matches remembered under another version are found again (``comments.matches``).
+    Needs no compiled codebook: a build that finds every match remembered never compiles one."""
+    ensure_codebook()
+    return _version_of(_active_specs(queries.codebook_fingerprint()))
+
+
+def active_themes() -> tuple[ThemeSpec, ...]:
+    """The active themes in order, as ``current_codebook().themes`` but without compiling the codebook."""
+    ensure_codebook()
+    return tuple(_active_specs(queries.codebook_fingerprint()))
+
+
+def _active_specs(fingerprint: tuple) -> list[ThemeSpec]:
+    return [ThemeSpec(code, name_pl, name_en, tuple(words)) for code, name_pl, name_en, words, active, _p in fingerprint
+            if active]
 
 
 def _version_of(specs: list[ThemeSpec]) -> str:

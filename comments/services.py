@@ -17,7 +17,7 @@ from analytics.queries import CommentsPage, comments as comment_rows
 from analytics.service import as_period, resolve_scope
 from analytics.themes import apply_tags, theme_statistics
 from comments import queries
-from comments.codebook import current_codebook
+from comments.codebook import active_themes, current_codebook
 from comments.matches import remembered_matches
 from comments.models import CommentTag
 from comments.redaction import redact
@@ -100,7 +100,7 @@ def compute_theme_summary(period: Period | str, department_code: str | None = No
     scope = resolve_scope(department_code, service_point_code)
     current = _themed_comments(period, scope.service_point_ids)
     before = _themed_comments(previous, scope.service_point_ids)
-    themes = theme_statistics(current, before, current_codebook().themes, lang)
+    themes = theme_statistics(current, before, active_themes(), lang)
     return ThemeSummary(period, previous, len(current), len(before), themes, current)
 
 
@@ -118,7 +118,7 @@ def theme_summary(period: Period | str, department_code: str | None = None, serv
 
 
 def theme_codes() -> set[str]:
-    return {theme.code for theme in current_codebook().themes}
+    return {theme.code for theme in active_themes()}
 
 
 def comments_with_theme(summary: ThemeSummary, theme: str, *, text: str | None = None,
