@@ -2,6 +2,8 @@
 compiled once per process and recompiled when its rows change; suggested themes to accept or dismiss."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +26,8 @@ CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MAX_WORDS = 200
 MAX_WORD_LENGTH = 60
 EXTENSION_KEY = "opinia_codebook"
+# Raise when ``analytics.themes`` matches differently, so comments remembered with the old rules are matched again.
+MATCHER_VERSION = 1
 
 
 class CodebookError(ValueError):
@@ -52,11 +56,33 @@ def current_codebook() -> Codebook:
     fingerprint = queries.codebook_fingerprint()
     cached = current_app.extensions.get(EXTENSION_KEY)
     if cached is None or cached[0] != fingerprint:
-        specs = [ThemeSpec(code, name_pl, name_en, tuple(words)) for code, name_pl, name_en, words, active, _p in fingerprint
-                 if active]
-        cached = (fingerprint, Codebook.compile(specs, lemmatizer()))
+        cached = (fingerprint, Codebook.compile(_active_specs(fingerprint), lemmatizer()))
         current_app.extensions[EXTENSION_KEY] = cached
     return cached[1]
+
+
+def codebook_version() -> str:
+    """Names what a comment's match depends on: the active themes' codes and words (in order) and
+    ``MATCHER_VERSION``. Matches remembered under another version are found again (``comments.matches``).
+    Needs no compiled codebook: a build that finds every match remembered never compiles one."""
+    ensure_codebook()
+    return _version_of(_active_specs(queries.codebook_fingerprint()))
+
+
+def active_themes() -> tuple[ThemeSpec, ...]:
+    """The active themes in order, as ``current_codebook().themes`` but without compiling the codebook."""
+    ensure_codebook()
+    return tuple(_active_specs(queries.codebook_fingerprint()))
+
+
+def _active_specs(fingerprint: tuple) -> list[ThemeSpec]:
+    return [ThemeSpec(code, name_pl, name_en, tuple(words)) for code, name_pl, name_en, words, active, _p in fingerprint
+            if active]
+
+
+def _version_of(specs: list[ThemeSpec]) -> str:
+    matched_by = [MATCHER_VERSION, [[spec.code, list(spec.words)] for spec in specs]]
+    return hashlib.sha256(json.dumps(matched_by, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def parse_words(text: str) -> list[str]:

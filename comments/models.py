@@ -70,3 +70,16 @@ class ThemeSuggestion(db.Model):
     decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     decided_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     theme_code: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+
+
+class CommentMatch(db.Model):
+    """The codebook's themes found in one comment, remembered so that a dashboard built cold reads them instead
+    of lemmatising every comment again. ``codebook`` names the codebook they were found with (see
+    ``comments.codebook.codebook_version``); a row of another codebook, or a missing row, is matched again.
+    Holds theme codes only, never the text."""
+
+    __tablename__ = "comment_matches"
+
+    answer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
+    codebook: so.Mapped[str] = so.mapped_column(sa.String(16))
+    themes: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # codes separated by spaces

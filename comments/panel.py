@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from analytics.charts import figure_json
 from analytics.theme_charts import themes_figure
 from comments.services import ThemeSummary, theme_summary
-from dashboard.content import Chart, Column, Table, chart_labels
+from dashboard.content import Chart, chart_labels
+from dashboard.tables import Column, Table
 from dashboard.filters import Filters
 
 

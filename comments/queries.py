@@ -7,8 +7,11 @@ from datetime import datetime
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 
-from comments.models import CommentTag, RedactionCount, Theme
+from comments.models import CommentMatch, CommentTag, RedactionCount, Theme
 from comments.redaction import redaction_rows
 from extensions import db
 from survey.models import Answer, Question, Response
@@ -29,48 +32,70 @@ def _comment_conditions(start: datetime, end: datetime, service_point_ids: Seque
     return conditions
 
 
-def comment_frame(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
-    """Every comment of the period and scope: ``answer_id, text, rating, submitted_at, service_point_id``.
-
-    Two range scans — the comments, and the ratings of the same responses grouped by response — joined in
-    pandas; Core rows (no ORM), timestamps parsed in one vectorised step (per-row conversion dominated at
-    10^4 comments).
-    """
-    statement = (
-        sa.select(Answer.id, Answer.response_id, Answer.value_text,
-                  sa.type_coerce(Response.submitted_at, sa.String), Response.service_point_id)
+def _comments_statement(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, *columns):
+    """The comments of the period and scope, each with its response's lowest ``rating_5`` answer (as the comments
+    list shows), read by one range scan; the rating comes from the response's own answers (an index lookup per
+    comment), so the ratings of responses without a comment are never read."""
+    rating_answer = aliased(Answer)
+    rating = (sa.select(sa.func.min(rating_answer.value_int))
+              .where(rating_answer.response_id == Answer.response_id,
+                     rating_answer.question_id.in_(sa.select(Question.id).where(Question.kind == "rating_5")))
+              .correlate(Answer).scalar_subquery())
+    return (
+        sa.select(Answer.id, Answer.value_text, rating, sa.type_coerce(Response.submitted_at, sa.String),
+                  Response.service_point_id, *columns)
         .join(Response, Response.id == Answer.response_id)
         .where(*_comment_conditions(start, end, service_point_ids))
     )
-    frame = pd.DataFrame(db.session.connection().execute(statement).all(),
-                         columns=["answer_id", "response_id", "text", "submitted_at", "service_point_id"])
-    ratings = _ratings_in(start, end, service_point_ids)
-    frame["rating"] = frame["response_id"].map(ratings).astype("float64")
+
+
+def _frame(rows, extra: Sequence[str] = ()) -> pd.DataFrame:
+    """Timestamps parsed in one vectorised step (per-row conversion dominated at 10^4 comments)."""
+    frame = pd.DataFrame(rows, columns=[*COMMENT_COLUMNS, *extra])
+    frame["rating"] = frame["rating"].astype("float64")
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
-    return frame[COMMENT_COLUMNS]
+    return frame
 
 
-def _ratings_in(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> dict[int, int]:
-    """The first ``rating_5`` answer (the lowest, as the comments list shows) of each response in the range."""
-    conditions = [Answer.question_id.in_(sa.select(Question.id).where(Question.kind == "rating_5")),
-                  Response.submitted_at >= start, Response.submitted_at < end]
-    if service_point_ids is not None:
-        conditions.append(Response.service_point_id.in_(list(service_point_ids)))
-    statement = (sa.select(Answer.response_id, sa.func.min(Answer.value_int))
-                 .join(Response, Response.id == Answer.response_id).where(*conditions).group_by(Answer.response_id))
-    return dict(db.session.connection().execute(statement).all())
+def comment_frame(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
+    """Every comment of the period and scope: ``answer_id, text, rating, submitted_at, service_point_id``
+    (Core rows, no ORM)."""
+    statement = _comments_statement(start, end, service_point_ids)
+    return _frame(db.session.connection().execute(statement).all())
 
 
-def tags_in(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
-    """Manual tags of the comments of a period and scope: ``answer_id, theme_code, added``."""
-    statement = (
-        sa.select(CommentTag.answer_id, CommentTag.theme_code, CommentTag.added)
-        .join(Answer, Answer.id == CommentTag.answer_id)
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.submitted_at >= start, Response.submitted_at < end,
-               sa.true() if service_point_ids is None else Response.service_point_id.in_(list(service_point_ids)))
-    )
-    return pd.DataFrame(db.session.execute(statement).all(), columns=["answer_id", "theme_code", "added"])
+def _tags_of_comment():
+    """A comment's manual tags as one string, ``+code`` added and ``-code`` taken off, or NULL without tags."""
+    mark = sa.case((CommentTag.added, sa.literal("+")), else_=sa.literal("-"))
+    return (sa.select(sa.func.aggregate_strings(mark + CommentTag.theme_code, " "))
+            .where(CommentTag.answer_id == Answer.id).correlate(Answer).scalar_subquery())
+
+
+def comments_for_themes(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
+    """The comments of ``comment_frame`` with what the themes need besides: ``codebook`` and ``matched`` (the
+    remembered match, NULL when none) and ``tags`` (see ``_tags_of_comment``) — one query, no rating or tag
+    of other answers read."""
+    statement = (_comments_statement(start, end, service_point_ids, CommentMatch.codebook, CommentMatch.themes,
+                                     _tags_of_comment())
+                 .outerjoin(CommentMatch, CommentMatch.answer_id == Answer.id))
+    return _frame(db.session.connection().execute(statement).all(), ["codebook", "matched", "tags"])
+
+
+def remember_matches(rows: Sequence[tuple[int, str]], codebook: str) -> None:
+    """Store ``(answer_id, themes)`` found with ``codebook``, replacing what an older codebook found."""
+    table = CommentMatch.__table__
+    insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
+    statement = insert.on_conflict_do_update(index_elements=[table.c.answer_id],
+                                             set_={"codebook": insert.excluded.codebook, "themes": insert.excluded.themes})
+    for first in range(0, len(rows), BATCH):
+        db.session.execute(statement, [{"answer_id": answer_id, "codebook": codebook, "themes": themes}
+                                       for answer_id, themes in rows[first:first + BATCH]])
+
+
+def forget_matches(answer_ids: Sequence[int]) -> None:
+    """Drop the remembered themes of comments whose text changed."""
+    for first in range(0, len(answer_ids), BATCH):
+        db.session.execute(sa.delete(CommentMatch).where(CommentMatch.answer_id.in_(answer_ids[first:first + BATCH])))
 
 
 def tags_of(answer_id: int) -> list[CommentTag]:
@@ -116,6 +141,7 @@ def comments_older_than(cutoff: datetime, keep: set[int]) -> list[int]:
 
 
 def empty_texts(answer_ids: Sequence[int]) -> None:
+    forget_matches(answer_ids)
     for start in range(0, len(answer_ids), BATCH):
         db.session.execute(sa.update(Answer).where(Answer.id.in_(answer_ids[start:start + BATCH])).values(value_text=None))
 
@@ -137,6 +163,7 @@ def stored_comments() -> Iterator[tuple[int, str, int]]:
 
 
 def replace_text(answer_id: int, text: str) -> None:
+    forget_matches([answer_id])
     db.session.execute(sa.update(Answer).where(Answer.id == answer_id).values(value_text=text))
 
 

@@ -17,7 +17,8 @@ from analytics.queries import CommentsPage, comments as comment_rows
 from analytics.service import as_period, resolve_scope
 from analytics.themes import apply_tags, theme_statistics
 from comments import queries
-from comments.codebook import current_codebook
+from comments.codebook import active_themes, current_codebook
+from comments.matches import remembered_matches
 from comments.models import CommentTag
 from comments.redaction import redact
 from comments.retention import protected_comment_ids
@@ -73,20 +74,22 @@ class ThemeSummary:
                 "previous_comments": self.previous_comments, "themes": self.themes}
 
 
-def _with_themes(frame: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
-    codebook = current_codebook()
-    added: dict[int, list[str]] = {}
-    removed: dict[int, list[str]] = {}
-    for answer_id, code, is_added in tags.itertuples(index=False):
-        (added if is_added else removed).setdefault(int(answer_id), []).append(code)
-    themes = [apply_tags(codebook.match(text), added.get(answer_id, ()), removed.get(answer_id, ()))
-              for answer_id, text in zip(frame["answer_id"], frame["text"])]
-    return frame.assign(themes=pd.Series(themes, index=frame.index, dtype=object))
-
-
 def _themed_comments(period: Period, service_point_ids) -> pd.DataFrame:
-    frame = queries.comment_frame(period.start, period.end, service_point_ids)
-    return _with_themes(frame, queries.tags_in(period.start, period.end, service_point_ids))
+    """The comments of the period and scope with their ``themes`` after manual tags.
+
+    The codebook's match of each comment is remembered in ``comment_matches``: only comments never matched, or
+    matched with another codebook, are lemmatised (and remembered), so a cold build costs about one SQL read.
+    """
+    frame = queries.comments_for_themes(period.start, period.end, service_point_ids)
+    matched = remembered_matches(frame)
+    themes = [matched_themes if tags is None else _tagged(matched_themes, tags)
+              for matched_themes, tags in zip(matched, frame["tags"])]
+    return frame[queries.COMMENT_COLUMNS].assign(themes=pd.Series(themes, index=frame.index, dtype=object))
+
+
+def _tagged(matched: frozenset[str], tags: str) -> frozenset[str]:
+    marks = tags.split()
+    return apply_tags(matched, [m[1:] for m in marks if m[0] == "+"], [m[1:] for m in marks if m[0] == "-"])
 
 
 def compute_theme_summary(period: Period | str, department_code: str | None = None,
@@ -97,7 +100,7 @@ def compute_theme_summary(period: Period | str, department_code: str | None = No
     scope = resolve_scope(department_code, service_point_code)
     current = _themed_comments(period, scope.service_point_ids)
     before = _themed_comments(previous, scope.service_point_ids)
-    themes = theme_statistics(current, before, current_codebook().themes, lang)
+    themes = theme_statistics(current, before, active_themes(), lang)
     return ThemeSummary(period, previous, len(current), len(before), themes, current)
 
 
@@ -115,7 +118,7 @@ def theme_summary(period: Period | str, department_code: str | None = None, serv
 
 
 def theme_codes() -> set[str]:
-    return {theme.code for theme in current_codebook().themes}
+    return {theme.code for theme in active_themes()}
 
 
 def comments_with_theme(summary: ThemeSummary, theme: str, *, text: str | None = None,

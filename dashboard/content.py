@@ -1,64 +1,40 @@
 """What a dashboard shows, built from ``analytics.service`` results: tiles, tables and figures.
 
 Every number comes from the analytics package (``compute_indicators``, ``indicators_by_month``,
-``comments_page``); this module only picks, labels and arranges them. A table is one structure used for the
-HTML page and for its CSV download, so the two always hold the same numbers.
+``comments_page``); this module only picks, labels and arranges them. Tables are built in ``dashboard.tables``.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from admin.display import local_datetime
 from analytics import charts, queries
 from analytics.dashboard_data import question_labels, trend_period
 from analytics.periods import Period
 from analytics.service import comments_page, compute_indicators, indicators_by_month
 from dashboard.cache import app_cache, max_age
 from dashboard.filters import Filters, local_today
+from dashboard.tables import (
+    Table,
+    choice_table,
+    comments_table,
+    distribution_table,
+    first_question,
+    heatmap_table,
+    months_table,
+    nps_table,
+    scope_table,
+    sorted_table,
+    weekday_names,
+)
 
 DEFAULT_MIN_SAMPLE = 30
 CSV_COMMENTS_BATCH = queries.MAX_COMMENTS_PER_PAGE
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    kind: str = "text"  # text | int | percent | number | nps | pp | signed | flag (see dashboard.formatting)
-
-
-@dataclass
-class Table:
-    key: str
-    caption: str
-    columns: list[Column]
-    rows: list[dict]
-    sortable: bool = False
-
-    def csv_header(self) -> list[str]:
-        return [c.key for c in self.columns]
-
-    def csv_rows(self) -> Iterator[list]:
-        for row in self.rows:
-            yield [_csv_value(row.get(c.key), c.kind) for c in self.columns]
-
-
-def _csv_value(value, kind: str):
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return round(value, 6)
-    if kind == "flag":
-        return int(bool(value))
-    return value
 
 
 @dataclass
@@ -126,10 +102,6 @@ class Dashboard:
 # ---- helpers ------------------------------------------------------------------------------------------
 
 
-def first_question(questions: list[dict], kind: str) -> dict | None:
-    return next((q for q in questions if q["kind"] == kind), None)
-
-
 def _csat_target(objectives: list, scope: dict) -> tuple[float | None, int]:
     """The CSAT objective that applies here (the scope's own, else its department's, else the office's)."""
     candidates = [o for o in objectives if o.indicator == "csat"]
@@ -139,10 +111,6 @@ def _csat_target(objectives: list, scope: dict) -> tuple[float | None, int]:
             if spec.scope == kind and spec.scope_code == code:
                 return spec.target, spec.min_sample
     return None, DEFAULT_MIN_SAMPLE
-
-
-def _weekday_names() -> list[str]:
-    return [_("pon."), _("wt."), _("śr."), _("czw."), _("pt."), _("sob."), _("niedz.")]
 
 
 def chart_labels() -> dict[str, str]:
@@ -191,134 +159,6 @@ def headline_tiles(indicators: dict, min_sample: int) -> list[Tile]:
                           yes_no["n"] < min_sample, yes_no["yes_share_ci_low"], yes_no["yes_share_ci_high"],
                           change["difference"], "pp", change["significant"], change["p_value"]))
     return tiles
-
-
-# ---- tables -------------------------------------------------------------------------------------------
-
-
-def _scope_row(entry: dict, min_sample: int) -> dict:
-    questions = entry["questions"]
-    rating = first_question(questions, "rating_5") or {}
-    nps = first_question(questions, "nps") or {}
-    yes_no = first_question(questions, "yes_no") or {}
-    csat_change = rating.get("change", {}).get("csat", {})
-    return {
-        "code": entry["code"],
-        "name": entry["name"],
-        "responses": entry["responses"],
-        "n": rating.get("n", 0),
-        "csat": rating.get("csat"),
-        "csat_ci_low": rating.get("csat_ci_low"),
-        "csat_ci_high": rating.get("csat_ci_high"),
-        "mean": rating.get("mean"),
-        "nps": nps.get("nps"),
-        "yes_share": yes_no.get("yes_share"),
-        "csat_change": csat_change.get("difference"),
-        "csat_change_significant": csat_change.get("significant"),
-        "_thin": rating.get("n", 0) < min_sample,
-    }
-
-
-def _sorted_rows(rows: list[dict], filters: Filters) -> list[dict]:
-    """Sorted by the chosen column; rows without a value always last, whatever the direction."""
-    key = filters.sort
-    if key == "name":
-        return sorted(rows, key=lambda r: r["name"].casefold(), reverse=filters.descending)
-    present = [r for r in rows if r.get(key) is not None]
-    missing = [r for r in rows if r.get(key) is None]
-    return sorted(present, key=lambda r: r[key], reverse=filters.descending) + missing
-
-
-def sorted_table(table: Table, filters: Filters) -> Table:
-    return replace(table, rows=_sorted_rows(table.rows, filters))
-
-
-def scope_table(key: str, caption: str, entries: list[dict], compare: bool, min_sample: int) -> Table:
-    """Departments or counters with their headline indicators, in the catalogue's order (see ``sorted_table``)."""
-    columns = [
-        Column("code", _("Kod")),
-        Column("name", _("Nazwa")),
-        Column("responses", _("Odpowiedzi"), "int"),
-        Column("csat", _("CSAT"), "percent"),
-        Column("csat_ci_low", _("CSAT – dolna granica 95%"), "percent"),
-        Column("csat_ci_high", _("CSAT – górna granica 95%"), "percent"),
-        Column("mean", _("Średnia ocena"), "number"),
-        Column("nps", _("NPS"), "nps"),
-        Column("yes_share", _("Odpowiedzi „tak”"), "percent"),
-    ]
-    if compare:
-        columns += [Column("csat_change", _("Zmiana CSAT (pp)"), "pp"),
-                    Column("csat_change_significant", _("Zmiana istotna"), "flag")]
-    return Table(key, caption, columns, [_scope_row(e, min_sample) for e in entries], sortable=True)
-
-
-def months_table(months: list[dict], min_sample: int) -> Table:
-    rows = []
-    for month in months:
-        rating = first_question(month["questions"], "rating_5") or {}
-        n = rating.get("n", 0)
-        rows.append({
-            "month": month["month"], "responses": month["responses"], "n": n, "csat": rating.get("csat"),
-            "csat_ci_low": rating.get("csat_ci_low"), "csat_ci_high": rating.get("csat_ci_high"),
-            "mean": rating.get("mean"), "conclusive": n >= min_sample, "_thin": n < min_sample,
-        })
-    columns = [Column("month", _("Miesiąc")), Column("responses", _("Odpowiedzi"), "int"),
-               Column("n", _("Oceny"), "int"), Column("csat", _("CSAT"), "percent"),
-               Column("csat_ci_low", _("dolna granica 95%"), "percent"),
-               Column("csat_ci_high", _("górna granica 95%"), "percent"),
-               Column("mean", _("Średnia ocena"), "number"), Column("conclusive", _("Wynik konkluzywny"), "flag")]
-    return Table("months", _("CSAT w kolejnych miesiącach"), columns, rows)
-
-
-def distribution_table(key: str, caption: str, question: dict) -> Table:
-    total = question["n"]
-    rows = [{"rating": int(value), "count": count, "share": count / total if total else None}
-            for value, count in question["distribution"].items()]
-    columns = [Column("rating", _("Ocena"), "int"), Column("count", _("Liczba"), "int"), Column("share", _("Udział"), "percent")]
-    return Table(key, caption, columns, rows)
-
-
-def nps_table(key: str, caption: str, question: dict) -> Table:
-    rows = [
-        {"group": _("krytycy (0–6)"), "count": question["detractors_count"], "share": question["detractors"]},
-        {"group": _("neutralni (7–8)"), "count": question["passives_count"], "share": question["passives"]},
-        {"group": _("promotorzy (9–10)"), "count": question["promoters_count"], "share": question["promoters"]},
-        {"group": _("NPS"), "count": question["n"], "share": None, "nps": question["nps"]},
-    ]
-    columns = [Column("group", _("Grupa")), Column("count", _("Liczba"), "int"), Column("share", _("Udział"), "percent"),
-               Column("nps", _("NPS"), "nps")]
-    return Table(key, caption, columns, rows)
-
-
-def choice_table(key: str, caption: str, counts: dict, option_labels: dict, compare_shares: dict | None) -> Table:
-    total = sum(counts.values())
-    rows = [{"option": option_labels.get(value, value), "value": value, "count": count,
-             "share": count / total if total else None,
-             "share_change": (compare_shares or {}).get(value)} for value, count in counts.items()]
-    columns = [Column("option", _("Odpowiedź")), Column("count", _("Liczba"), "int"), Column("share", _("Udział"), "percent")]
-    if compare_shares is not None:
-        columns.append(Column("share_change", _("Zmiana udziału (pp)"), "pp"))
-    return Table(key, caption, columns, rows)
-
-
-def heatmap_table(cells: pd.DataFrame) -> Table:
-    matrix = charts.weekday_hour_matrix(cells)
-    names = _weekday_names()
-    columns = [Column("weekday", _("Dzień"))] + [Column(f"h{h:02d}", f"{h:02d}:00", "int") for h in matrix.columns]
-    rows = [{"weekday": names[day], **{f"h{h:02d}": int(matrix.loc[day, h]) for h in matrix.columns}}
-            for day in matrix.index]
-    return Table("weekday_hour", _("Odpowiedzi według dnia tygodnia i godziny"), columns, rows)
-
-
-def comments_table(items: list[dict], tz_name: str) -> Table:
-    tz = ZoneInfo(tz_name)
-    rows = [{
-        "submitted_at": local_datetime(datetime.fromisoformat(item["submitted_at"]).astimezone(tz)),
-        "service_point": item["service_point"], "rating": item["rating"], "text": item["text"], "id": item.get("id"),
-    } for item in items]
-    columns = [Column("submitted_at", _("Data")), Column("service_point", _("Stanowisko")),
-               Column("rating", _("Ocena"), "int"), Column("text", _("Komentarz"))]
-    return Table("comments", _("Komentarze"), columns, rows)
 
 
 # ---- charts -------------------------------------------------------------------------------------------
@@ -379,7 +219,7 @@ def _points_chart(table: Table, target: float | None, min_sample: int) -> Chart:
 def _heatmap_chart(cells: list[dict]) -> Chart:
     frame = pd.DataFrame(cells, columns=["weekday", "hour", "responses"])
     table = heatmap_table(frame)
-    figure = charts.weekday_hour_heatmap_figure(frame, _weekday_names(), labels=chart_labels())
+    figure = charts.weekday_hour_heatmap_figure(frame, weekday_names(), labels=chart_labels())
     description = _("Liczba odpowiedzi w każdej godzinie każdego dnia tygodnia (czas urzędu).")
     return Chart("weekday_hour", table.caption, description, charts.figure_json(figure), table)
 

@@ -24,7 +24,8 @@ from flask_login import current_user, login_required
 from analytics.exports import safe_csv_value
 from analytics.periods import Period
 from dashboard import plotly_asset
-from dashboard.content import Dashboard, Table, all_comments_table, office_dashboard, scope_dashboard
+from dashboard.content import Dashboard, all_comments_table, office_dashboard, scope_dashboard
+from dashboard.tables import Table
 from dashboard.filters import FILTER_PARAMETERS, SORT_KEYS, FilterError, Filters, parse_filters, period_choices
 from dashboard.formatting import register_formatting
 from extensions import db

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from analytics import charts
 from analytics.served import is_low_response_rate
 from analytics.served_charts import response_rate_figure
-from dashboard.content import Chart, Column, Dashboard, Table, chart_labels
+from dashboard.content import Chart, Dashboard, chart_labels
+from dashboard.tables import Column, Table
 from served.services import low_response_rate
 
 

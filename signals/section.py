@@ -20,7 +20,8 @@ from actions.markers import control_chart_markers
 from analytics.charts import add_action_markers
 from analytics.spc_figure import spc_figure
 from dashboard.cache import app_cache, max_age
-from dashboard.content import Chart, Column, Table
+from dashboard.content import Chart
+from dashboard.tables import Column, Table
 from signals import queries
 from signals.charts import ChartSeries
 from signals.messages import assurance_text, describe, grain_text, kind_text, status_text

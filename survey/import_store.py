@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from comments.matches import with_answer_ids
+from comments.models import CommentMatch
 from extensions import db
 from survey.models import Answer, AuditLog, Response
 
@@ -30,6 +32,7 @@ DELETE_CHUNK = 500
 class PaperRows:
     response: dict
     answers: list[dict]
+    matches: list[dict | None]  # per answer, its comment's themes to remember (``comments.matches``) or None
 
 
 class ImportWriteError(RuntimeError):
@@ -54,7 +57,11 @@ def _insert_batch(batch: Sequence[PaperRows]) -> list[int]:
         for answer in rows.answers
     ]
     if answers:
-        connection.execute(sa.insert(Answer.__table__), answers)
+        answer_ids = connection.execute(
+            sa.insert(Answer.__table__).returning(Answer.__table__.c.id, sort_by_parameter_order=True), answers
+        ).scalars().all()
+        if matched := with_answer_ids([match for rows in batch for match in rows.matches], answer_ids):
+            connection.execute(sa.insert(CommentMatch.__table__), matched)
     return list(inserted)
 
 

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from comments.matches import CommentMatcher
 from comments.redaction import redact_answers
 from comments.queries import record_redactions
 from extensions import db
@@ -87,6 +88,7 @@ class _Context:
     questions: dict[str, Question]
     service_points: dict[str, ServicePoint]
     now: datetime
+    matcher: CommentMatcher
 
 
 def parse_value(question: Question, raw: str) -> int | str:
@@ -281,7 +283,7 @@ def _context(survey_code: str) -> _Context:
         raise ImportFileError([Problem(0, f"unknown survey {survey_code!r}")])
     version = survey.current_version
     points = {p.code: p for p in db.session.scalars(sa.select(ServicePoint))}
-    return _Context(version, {q.code: q for q in version.questions}, points, utcnow())
+    return _Context(version, {q.code: q for q in version.questions}, points, utcnow(), CommentMatcher())
 
 
 def _already_imported(response_ids: list[str]) -> set[str]:
@@ -316,7 +318,9 @@ def paper_rows(paper: PaperResponse, ctx: _Context, removed: dict[int, Counter] 
         }
         for code, value in values.items()
     ]
-    return PaperRows(response, answers)
+    matches = ctx.matcher.rows([value if ctx.questions[code].kind == "text" and isinstance(value, str) else None
+                          for code, value in values.items()])
+    return PaperRows(response, answers, matches)
 
 
 def import_responses(data: bytes, survey_code: str, *, source_name: str = "") -> ImportResult:

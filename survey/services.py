@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from comments.models import RedactionCount
+from comments.matches import match_rows, with_answer_ids
+from comments.models import CommentMatch, RedactionCount
 from comments.redaction import redact_answers, redaction_rows
 from extensions import db
 from survey.models import Answer, Department, Response, RetiredToken, ServicePoint, Survey, SurveyVersion, utcnow
@@ -108,7 +109,11 @@ def store_response(
     response exists once and nothing else is written.
     """
     questions = {q.code: q for q in version.questions}
-    answers, removed = redact_answers(answers, [q.code for q in version.questions if q.kind == "text"])
+    text_codes = {q.code for q in version.questions if q.kind == "text"}
+    answers, removed = redact_answers(answers, list(text_codes))
+    # The comment's themes, found before the write transaction so that no lock waits for Morfeusz.
+    matches = match_rows([value if code in text_codes and isinstance(value, str) else None
+                          for code, value in answers.items()])
     # Core INSERTs rather than the ORM unit of work: this is the hottest write path of the service.
     insert_response = (
         sa.insert(Response.__table__)
@@ -135,7 +140,11 @@ def store_response(
             for code, value in answers.items()
         ]
         if answer_rows:
-            connection.execute(sa.insert(Answer.__table__), answer_rows)
+            answer_ids = connection.execute(
+                sa.insert(Answer.__table__).returning(Answer.__table__.c.id, sort_by_parameter_order=True), answer_rows
+            ).scalars().all()
+            if matched := with_answer_ids(matches, answer_ids):
+                connection.execute(sa.insert(CommentMatch.__table__), matched)
         if removed:
             connection.execute(sa.insert(RedactionCount.__table__), redaction_rows(removed, service_point.id, channel))
         db.session.commit()
