@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from analytics.lemmas import lemmatizer
 from analytics.themes import Codebook, ThemeSpec, suggest_topics
@@ -40,14 +41,22 @@ def load_seed(path: Path = SEED_FILE) -> list[dict]:
 
 
 def ensure_codebook() -> None:
-    """Fill an empty codebook from the seed file (themes are deactivated, never deleted, so it stays filled)."""
+    """Fill an empty codebook from the seed file (themes are deactivated, never deleted, so it stays filled).
+
+    Two requests may find it empty at once (report downloads in parallel): the one that loses the race to
+    the unique theme codes rolls back and uses the codebook the other one stored."""
     if queries.theme_count():
         return
     for position, entry in enumerate(load_seed()):
         db.session.add(Theme(code=entry["code"], name_pl=entry["pl"], name_en=entry.get("en", ""),
                              words=[str(w) for w in entry["words"]], position=position))
     db.session.add(AuditLog(action="seed", entity="codebook", details={"themes": len(load_seed()), "file": SEED_FILE.name}))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if not queries.theme_count():
+            raise
 
 
 def current_codebook() -> Codebook:

@@ -66,8 +66,11 @@ def require_schema_for_commands(app: Flask) -> None:
 
 @click.command("init-db")
 def init_db_command() -> None:
-    """Create or migrate the database schema to the newest version."""
+    """Create or migrate the database schema to the newest version (and seed the themes codebook once)."""
+    from comments.codebook import ensure_codebook
+
     upgrade()
+    ensure_codebook()
     click.echo(f"Database ready: {db.engine.url.render_as_string(hide_password=True)}")
 
 
