@@ -6,15 +6,13 @@ The plain CSV stays the machine-readable export (codes, ISO timestamps); this on
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from analytics.exports import BASE_COLUMNS, question_codes, response_records, safe_csv_value
+from analytics.exports import BASE_COLUMNS, csv_chunks, question_codes, response_records, safe_csv_value
 from analytics.periods import Period
 from analytics.service import Scope
 from extensions import db
@@ -76,16 +74,5 @@ def excel_csv_chunks(period: Period, scope: Scope, rows_per_chunk: int = 2000) -
     """The Excel CSV (header first) in pieces of text with how many responses each holds, for streaming."""
     codes = question_codes()
     rows = ExcelRows(codes)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(rows.header())
-    count = 0
-    for record in response_records(period, scope, codes):
-        writer.writerow(rows.row(record))
-        count += 1
-        if count == rows_per_chunk:
-            yield buffer.getvalue(), count
-            buffer.seek(0)
-            buffer.truncate()
-            count = 0
-    yield buffer.getvalue(), count
+    return csv_chunks(rows.header(), (rows.row(record) for record in response_records(period, scope, codes)),
+                      rows_per_chunk, delimiter=";", lineterminator="\r\n")

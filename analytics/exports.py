@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -103,22 +103,29 @@ def safe_csv_value(value: Any) -> Any:
     return value
 
 
+def csv_chunks(header: list, rows: Iterable[list], rows_per_chunk: int = 2000,
+               **csv_format) -> Iterator[tuple[str, int]]:
+    """CSV text (header first) in pieces, each with how many rows it holds, for streaming a download."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, **csv_format)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+        if count == rows_per_chunk:
+            yield buffer.getvalue(), count
+            buffer.seek(0)
+            buffer.truncate()
+            count = 0
+    yield buffer.getvalue(), count
+
+
 def responses_csv_chunks(period: Period, scope: Scope, rows_per_chunk: int = 2000) -> Iterator[tuple[str, int]]:
     """The CSV (header row first) in pieces of text, each with how many responses it holds, for streaming."""
     codes = question_codes()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([*BASE_COLUMNS, *codes])
-    rows = 0
-    for record in response_records(period, scope, codes):
-        writer.writerow([safe_csv_value(value) for value in record])
-        rows += 1
-        if rows == rows_per_chunk:
-            yield buffer.getvalue(), rows
-            buffer.seek(0)
-            buffer.truncate()
-            rows = 0
-    yield buffer.getvalue(), rows
+    rows = ([safe_csv_value(value) for value in record] for record in response_records(period, scope, codes))
+    return csv_chunks([*BASE_COLUMNS, *codes], rows, rows_per_chunk)
 
 
 def write_responses_csv(out: IO[str], period: Period, scope: Scope) -> int:
