@@ -61,6 +61,9 @@ TIMINGS = """() => {
     plotly_url: plotly ? plotly.name : null,
     now: performance.now(), dom: nav.domContentLoadedEventEnd, server: nav.responseStart - nav.requestStart,
     plotly_decoded: plotly ? plotly.decodedBodySize : null,
+    plotly_done: plotly ? plotly.responseEnd : null,
+    charts_start: performance.getEntriesByName('opinia-charts-start')[0]?.startTime ?? null,
+    charts_drawn: performance.getEntriesByName('opinia-charts-drawn')[0]?.startTime ?? null,
     charts: document.querySelectorAll('script[type="application/json"][data-chart-for]').length,
   };
 }"""
@@ -167,6 +170,12 @@ def _report(name: str, runs: list[dict]) -> None:
           f"(target < {TARGET_SECONDS:.1f} s: {'met' if statistics.median(first_drawn) < TARGET_SECONDS else 'NOT met'})")
     print(f"  of which the HTML's server time: {_best_median([r['first']['server'] / 1000 for r in runs])}; "
           f"after the HTML arrived: {_best_median([(r['first']['now'] - r['first']['server']) / 1000 for r in runs])}")
+    drawing = [(r["first"]["charts_drawn"] - r["first"]["charts_start"]) / 1000 for r in runs
+               if r["first"]["charts_drawn"] is not None and r["first"]["charts_start"] is not None]
+    if drawing:
+        print(f"  Plotly's script received: {_best_median([r['first']['plotly_done'] / 1000 for r in runs])}; "
+              f"charts.js started drawing: {_best_median([r['first']['charts_start'] / 1000 for r in runs])}; "
+              f"drawing the charts took {_best_median(drawing)}")
     print(f"second visit, last chart drawn: {_best_median(second_drawn)}")
     plotly_alone = [r["plotly_alone"] for r in runs]
     print(f"Plotly's script alone (from the browser cache, small page): {_best_median(plotly_alone)}")

@@ -7,12 +7,13 @@ The dashboards draw only ``scatter``, ``bar`` and ``heatmap`` traces (``analytic
 ``node_modules/`` by ``make run`` and ``make test`` (``npm ci``): 1.3 MB instead of the 4.8 MB of every trace
 type that the Python ``plotly`` package ships (``package_data/plotly.min.js``), so the browser has a quarter of
 the script to parse and run. Its version is the one nearest to the plotly.js the Python package embeds that
-npm has as a cartesian bundle; ``tests/browser/test_plotly_bundle.py`` checks that the two define the same
-attributes for the trace types the app draws and for the layout.
+npm has as a cartesian bundle (3.1.0 for the Python package's 3.1.1); ``tests/browser/test_dashboard.py``
+checks that the two define the same attributes for the trace types the app draws, the layout and the
+configuration, and ``tests/dashboard/test_plotly_asset.py`` that the app builds no other trace type.
 
 If ``node_modules/`` lacks the partial bundle (a host that did not run ``npm ci``), the full script of the
 Python package is served instead and a warning is logged once per process: the dashboards still draw, only
-slower. ``OPINIA_PLOTLY_BUNDLE=full`` chooses the full script on purpose (``bench/first_visit.py --full-bundle``
+slower. ``OPINIA_PLOTLY_BUNDLE=full`` chooses the full script on purpose (``bench/first_visit.py --with-full-bundle``
 measures it as the baseline).
 
 Compressing takes a while (seconds for the full script), so it is done once per script and install: the
