@@ -1,8 +1,6 @@
 /* Draws every dashboard chart: each <script type="application/json" data-chart-for="ID"> block holds one
    Plotly figure (data + layout) for the element with that id. No inline script is needed, so the page
    works under a strict Content-Security-Policy; without JavaScript the tables next to the charts remain.
-   The tables are folded before the charts are drawn (and opened again if a chart cannot be drawn): each
-   chart makes the browser lay out the page again, which costs less without every table open.
    Marks "opinia-charts-start" and "opinia-charts-drawn" time the drawing (bench/first_visit.py reads them). */
 (function () {
   "use strict";
@@ -15,8 +13,15 @@
     }
   }
 
-  function fitToWidth(figure, layout, narrow) {
-    if (narrow && layout.xaxis) {
+  function draw(block) {
+    var target = document.getElementById(block.getAttribute("data-chart-for"));
+    if (!target) {
+      return null;
+    }
+    var figure = JSON.parse(block.textContent);
+    var layout = figure.layout || {};
+    layout.autosize = true;
+    if (target.clientWidth < 600 && layout.xaxis) {
       // A phone: slanted month labels that do not overlap, and room kept for them.
       layout.xaxis.tickangle = -60;
       layout.xaxis.automargin = true;
@@ -25,20 +30,12 @@
       layout.margin = Object.assign({}, layout.margin, { l: 48, r: 8, t: 24 + 22 * entries });
       layout.legend = Object.assign({}, layout.legend, { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" });
     }
-  }
-
-  function draw(chart) {
-    var figure = JSON.parse(chart.block.textContent);
-    var layout = figure.layout || {};
-    layout.autosize = true;
-    fitToWidth(figure, layout, chart.narrow);
-    return window.Plotly.newPlot(chart.target, figure.data || [], layout, CONFIG).then(function () {
-      chart.target.setAttribute("data-drawn", "true");
-    }, function (error) {
-      if (chart.details) {
-        chart.details.setAttribute("open", "");
+    return window.Plotly.newPlot(target, figure.data || [], layout, CONFIG).then(function () {
+      target.setAttribute("data-drawn", "true");
+      var details = target.parentNode.querySelector("details.chart-data");
+      if (details) {
+        details.removeAttribute("open");
       }
-      throw error;
     });
   }
 
@@ -47,21 +44,8 @@
       return;
     }
     mark("opinia-charts-start");
-    var charts = [];
-    // Every width is read before anything changes, so the page is laid out once for all of them.
-    Array.prototype.forEach.call(document.querySelectorAll('script[type="application/json"][data-chart-for]'), function (block) {
-      var target = document.getElementById(block.getAttribute("data-chart-for"));
-      if (target) {
-        charts.push({ block: block, target: target, narrow: target.clientWidth < 600,
-                      details: target.parentNode.querySelector("details.chart-data") });
-      }
-    });
-    charts.forEach(function (chart) {
-      if (chart.details) {
-        chart.details.removeAttribute("open");
-      }
-    });
-    Promise.all(charts.map(draw)).then(function () { mark("opinia-charts-drawn"); });
+    var blocks = document.querySelectorAll('script[type="application/json"][data-chart-for]');
+    Promise.all(Array.prototype.map.call(blocks, draw)).then(function () { mark("opinia-charts-drawn"); });
   }
 
   if (document.readyState === "loading") {
