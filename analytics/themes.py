@@ -184,8 +184,9 @@ def theme_statistics(current: pd.DataFrame, previous: pd.DataFrame, themes: Sequ
                      examples: int = 3) -> list[dict]:
     """Per theme: comments, share, mean rating, low/high ratio, change of share, examples (lowest ratings first).
 
-    ``current`` and ``previous`` have one row per comment: ``answer_id``, ``text``, ``rating`` (or None),
-    ``submitted_at`` and ``themes`` (a frozenset of codes). The low/high ratio is the theme's share among
+    ``current`` and ``previous`` have one row per comment: ``answer_id``, ``rating`` (or None), ``submitted_at``,
+    ``themes`` (a frozenset of codes) and, optionally, ``text`` (without it the examples' ``text`` is None, for
+    the caller to fill in: a summary need not read every comment's text for three examples per theme). The low/high ratio is the theme's share among
     comments rated 1–2 over its share among those rated 4–5, given only when both groups hold at least
     ``MIN_GROUP`` comments (and the theme appears among the high ones).
     """
@@ -238,8 +239,9 @@ def _examples(mentions: pd.DataFrame, count: int) -> list[dict]:
     if mentions.empty:
         return []
     ordered = mentions.assign(_rating=mentions["rating"].fillna(6)).sort_values(
-        ["_rating", "submitted_at"], ascending=[True, False])
-    return [{"answer_id": int(row.answer_id), "text": row.text, "rating": None if pd.isna(row.rating) else int(row.rating)}
+        ["_rating", "submitted_at", "answer_id"], ascending=[True, False, False])
+    return [{"answer_id": int(row.answer_id), "text": getattr(row, "text", None),
+             "rating": None if pd.isna(row.rating) else int(row.rating)}
             for row in ordered.head(count).itertuples()]
 
 

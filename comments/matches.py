@@ -60,8 +60,9 @@ def remembered_matches(frame: pd.DataFrame) -> list[frozenset[str]]:
     stale = [row for row, themes in enumerate(result) if themes is None]
     if stale:
         codebook = current_codebook()
+        texts = queries.texts_of([int(frame["answer_id"].iat[row]) for row in stale])
         for row in stale:
-            result[row] = codebook.match(frame["text"].iat[row])
+            result[row] = codebook.match(texts[int(frame["answer_id"].iat[row])] or "")
         _remember([(int(frame["answer_id"].iat[row]), stored_themes(result[row])) for row in stale], version)
     return result
 

@@ -83,3 +83,27 @@ class CommentMatch(db.Model):
     answer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
     codebook: so.Mapped[str] = so.mapped_column(sa.String(16))
     themes: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # codes separated by spaces
+
+
+class CommentFact(db.Model):
+    """What a themes summary needs of a comment's response, kept next to the comment so that a cold build reads
+    one narrow index range instead of looking up every response and its rating: the time, the counter, the
+    response's lowest ``rating_5`` answer and whether the text is still stored (retention empties it).
+
+    Every text answer gets its row (``comments.queries.catch_up_facts``: the answers above the highest one
+    already here, so the write paths stay as they are); rows go with their answer (``ON DELETE CASCADE``), and
+    ``comments.queries.complete_facts`` refills a window whose row count differs from the answer count tables.
+    Answers and responses are never updated in place, so only ``has_text`` ever changes."""
+
+    __tablename__ = "comment_facts"
+    __table_args__ = (
+        sa.Index("ix_comment_facts_point_time", "service_point_id", "submitted_at", "has_text", "rating"),
+        sa.Index("ix_comment_facts_time", "submitted_at", "has_text", "rating"),
+    )
+
+    answer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True,
+                                                 autoincrement=False)
+    service_point_id: so.Mapped[int]
+    submitted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    rating: so.Mapped[int | None]
+    has_text: so.Mapped[bool]
