@@ -63,11 +63,11 @@ def remembered_matches(frame: pd.DataFrame) -> list[frozenset[str]]:
         texts = queries.texts_of([int(frame["answer_id"].iat[row]) for row in stale])
         for row in stale:
             result[row] = codebook.match(texts[int(frame["answer_id"].iat[row])] or "")
-        _remember([(int(frame["answer_id"].iat[row]), stored_themes(result[row])) for row in stale], version)
+        remember([(int(frame["answer_id"].iat[row]), stored_themes(result[row])) for row in stale], version)
     return result
 
 
-def _remember(rows: list[tuple[int, str]], version: str) -> None:
+def remember(rows: list[tuple[int, str]], version: str) -> None:
     """Store new matches; when the database is busy (a long import on SQLite), a later build tries again."""
     try:
         queries.remember_matches(rows, version)

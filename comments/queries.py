@@ -72,7 +72,7 @@ def _tags_of_comment():
             .where(CommentTag.answer_id == CommentFact.answer_id).correlate(CommentFact).scalar_subquery())
 
 
-# ---- comment_facts: each comment's time, counter and rating next to it ------------------------------------
+# ---- comment_facts: each comment's time, counter, rating and match in one row ---------------------------
 
 
 def _fact_rows(*conditions):
@@ -84,16 +84,19 @@ def _fact_rows(*conditions):
               .correlate(Answer).scalar_subquery())
     has_text = sa.and_(Answer.value_text.is_not(None), Answer.value_text != "")
     return (sa.select(Answer.id, Response.service_point_id, Response.submitted_at, rating,
-                      sa.case((has_text, sa.true()), else_=sa.false()))
+                      sa.case((has_text, sa.true()), else_=sa.false()), CommentMatch.codebook, CommentMatch.themes)
             .join(Response, Response.id == Answer.response_id)
+            .outerjoin(CommentMatch, CommentMatch.answer_id == Answer.id)
             .where(Answer.question_id.in_(_text_question_ids()), *conditions))
+
+
+FACT_COLUMNS = ["answer_id", "service_point_id", "submitted_at", "rating", "has_text", "codebook", "themes"]
 
 
 def _insert_facts(select) -> None:
     table = CommentFact.__table__
     insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
-    db.session.execute(insert.from_select(["answer_id", "service_point_id", "submitted_at", "rating", "has_text"],
-                                          select).on_conflict_do_nothing(index_elements=[table.c.answer_id]))
+    db.session.execute(insert.from_select(FACT_COLUMNS, select).on_conflict_do_nothing(index_elements=[table.c.answer_id]))
 
 
 def catch_up_facts() -> None:
@@ -103,8 +106,13 @@ def catch_up_facts() -> None:
     _insert_facts(_fact_rows(Answer.id > last))
 
 
-def _fact_window(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> list:
-    conditions = [CommentFact.submitted_at >= start, CommentFact.submitted_at < end]
+def recounted_facts() -> list[tuple]:
+    """Every row ``comment_facts`` should hold, from the raw tables (for the tests that compare the two)."""
+    return sorted(tuple(row) for row in db.session.execute(_fact_rows()).all())
+
+
+def _fact_window(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, *more) -> list:
+    conditions = [CommentFact.submitted_at >= start, CommentFact.submitted_at < end, *more]
     if service_point_ids is not None:
         conditions.append(CommentFact.service_point_id.in_(list(service_point_ids)))
     return conditions
@@ -129,15 +137,51 @@ def complete_facts(start: datetime, end: datetime, service_point_ids: Sequence[i
     _insert_facts(_fact_rows(*conditions))
 
 
+def theme_counts(start: datetime, end: datetime, service_point_ids: Sequence[int] | None,
+                 codebook: str) -> list[tuple[int | None, str, int]]:
+    """``(rating, themes, comments)`` of the window's comments matched with ``codebook``, manual tags aside:
+    one GROUP BY over the covering index, a few hundred rows for any number of comments."""
+    statement = (sa.select(CommentFact.rating, CommentFact.themes, sa.func.count())
+                 .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True),
+                                      CommentFact.codebook == codebook))
+                 .group_by(CommentFact.rating, CommentFact.themes))
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
+def _comment_rows(start, end, service_point_ids, *conditions):
+    return (sa.select(CommentFact.answer_id, CommentFact.rating, CommentFact.codebook, CommentFact.themes,
+                      _tags_of_comment())
+            .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True), *conditions)))
+
+
+def tagged_comments(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> list[tuple]:
+    """``(answer_id, rating, codebook, themes, tags)`` of the window's comments that staff tagged by hand."""
+    tagged = CommentFact.answer_id.in_(sa.select(CommentTag.answer_id))
+    return [tuple(row) for row in db.session.execute(_comment_rows(start, end, service_point_ids, tagged))]
+
+
+def unmatched_comments(start: datetime, end: datetime, service_point_ids: Sequence[int] | None,
+                       codebook: str) -> list[tuple]:
+    """``(answer_id, rating, codebook, themes, tags)`` of the window's comments not matched with ``codebook``."""
+    stale = sa.or_(CommentFact.codebook.is_(None), CommentFact.codebook != codebook)
+    return [tuple(row) for row in db.session.execute(_comment_rows(start, end, service_point_ids, stale))]
+
+
+def comments_rated(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, rating: int | None):
+    """``(answer_id, rating, codebook, themes, tags)`` of the window's comments with ``rating`` (None: without a
+    rating), newest first: the candidates for a theme's examples, read until each theme has its few."""
+    same = CommentFact.rating.is_(None) if rating is None else CommentFact.rating == rating
+    return db.session.execute(_comment_rows(start, end, service_point_ids, same)
+                              .order_by(CommentFact.submitted_at.desc(), CommentFact.answer_id.desc()))
+
+
 def comments_for_themes(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
-    """The comments of the period and scope (text still stored) for the themes: ``answer_id, rating,
-    submitted_at, service_point_id``, the remembered match (``codebook``, ``matched``; NULL when none) and
-    ``tags`` (see ``_tags_of_comment``) — one range of ``comment_facts``, no text, no response read."""
+    """Every comment of the period and scope (text still stored) for a theme's comments list: ``answer_id, rating,
+    submitted_at, service_point_id``, the remembered match (``codebook``, ``matched``) and ``tags``."""
     statement = (
         sa.select(CommentFact.answer_id, CommentFact.rating, sa.type_coerce(CommentFact.submitted_at, sa.String),
-                  CommentFact.service_point_id, CommentMatch.codebook, CommentMatch.themes, _tags_of_comment())
-        .outerjoin(CommentMatch, CommentMatch.answer_id == CommentFact.answer_id)
-        .where(CommentFact.has_text.is_(True), *_fact_window(start, end, service_point_ids))
+                  CommentFact.service_point_id, CommentFact.codebook, CommentFact.themes, _tags_of_comment())
+        .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True)))
     )
     rows = db.session.connection().execute(statement).all()
     frame = pd.DataFrame(rows, columns=[*THEMED_COLUMNS, "codebook", "matched", "tags"])
@@ -169,15 +213,22 @@ def remember_matches(rows: Sequence[tuple[int, str]], codebook: str) -> None:
     insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
     statement = insert.on_conflict_do_update(index_elements=[table.c.answer_id],
                                              set_={"codebook": insert.excluded.codebook, "themes": insert.excluded.themes})
+    facts = (sa.update(CommentFact.__table__).where(CommentFact.__table__.c.answer_id == sa.bindparam("id"))
+             .values(codebook=sa.bindparam("new_codebook"), themes=sa.bindparam("new_themes")))
     for first in range(0, len(rows), BATCH):
+        batch = rows[first:first + BATCH]
         db.session.execute(statement, [{"answer_id": answer_id, "codebook": codebook, "themes": themes}
-                                       for answer_id, themes in rows[first:first + BATCH]])
+                                       for answer_id, themes in batch])
+        db.session.execute(facts, [{"id": answer_id, "new_codebook": codebook, "new_themes": themes}
+                                   for answer_id, themes in batch])
 
 
 def forget_matches(answer_ids: Sequence[int]) -> None:
     """Drop the remembered themes of comments whose text changed."""
     for first in range(0, len(answer_ids), BATCH):
-        db.session.execute(sa.delete(CommentMatch).where(CommentMatch.answer_id.in_(answer_ids[first:first + BATCH])))
+        batch = answer_ids[first:first + BATCH]
+        db.session.execute(sa.delete(CommentMatch).where(CommentMatch.answer_id.in_(batch)))
+        db.session.execute(sa.update(CommentFact).where(CommentFact.answer_id.in_(batch)).values(codebook=None, themes=None))
 
 
 def tags_of(answer_id: int) -> list[CommentTag]:

@@ -13,14 +13,14 @@ import pandas as pd
 import sqlalchemy as sa
 from flask import current_app
 
-from analytics.count_queries import hourly_counts_cover, text_answer_total
 from analytics.periods import Period
 from analytics.queries import CommentsPage, comments as comment_rows
 from analytics.service import as_period, resolve_scope
-from analytics.themes import apply_tags, theme_statistics
+from analytics.themes import apply_tags, theme_figures
 from comments import queries
 from comments.codebook import active_themes, current_codebook
 from comments.matches import remembered_matches
+from comments.theme_counts import complete_facts, count_comments, tagged
 from comments.models import CommentTag
 from comments.redaction import redact
 from comments.retention import protected_comment_ids
@@ -69,11 +69,17 @@ class ThemeSummary:
     comments: int
     previous_comments: int
     themes: list[dict]
-    themed: pd.DataFrame = field(repr=False)  # answer_id, rating, submitted_at, service_point_id, themes (no text)
+    service_point_ids: tuple[int, ...] | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         return {"period": self.period.label, "previous_period": self.previous.label, "comments": self.comments,
                 "previous_comments": self.previous_comments, "themes": self.themes}
+
+    @cached_property
+    def themed(self) -> pd.DataFrame:
+        """Every comment of the period and scope: ``answer_id, rating, submitted_at, service_point_id, themes``
+        (after manual tags, no text), read on first use (a theme's comments list)."""
+        return _themed_comments(self.period, self.service_point_ids)
 
     @cached_property
     def answer_themes(self) -> pd.DataFrame:
@@ -84,47 +90,28 @@ class ThemeSummary:
 
 
 def _themed_comments(period: Period, service_point_ids) -> pd.DataFrame:
-    """The comments of the period and scope with their ``themes`` after manual tags, without their text.
-
-    Read from ``comment_facts`` (time, counter and rating kept next to each comment) joined to the codebook's
-    match remembered in ``comment_matches``: only comments never matched, or matched with another codebook,
-    have their text read and lemmatised (and remembered), so a cold build costs one narrow index range.
-    """
-    _complete_facts(period, service_point_ids)
+    """The comments of the period and scope with their ``themes`` after manual tags, without their text, from
+    ``comment_facts``; comments not matched with the current codebook are matched (and remembered)."""
+    complete_facts(period.start, period.end, service_point_ids)
     frame = queries.comments_for_themes(period.start, period.end, service_point_ids)
     matched = remembered_matches(frame)
-    themes = [matched_themes if tags is None else _tagged(matched_themes, tags)
-              for matched_themes, tags in zip(matched, frame["tags"])]
+    themes = [tagged(matched_themes, tags) for matched_themes, tags in zip(matched, frame["tags"])]
     return frame[queries.THEMED_COLUMNS].assign(themes=pd.Series(themes, index=frame.index, dtype=object))
-
-
-def _complete_facts(period: Period, service_point_ids) -> None:
-    """``comment_facts`` caught up with new answers and checked against the answer count tables: a window
-    with fewer rows than text answers (a comment committed after a later one was caught up) is refilled."""
-    queries.catch_up_facts()
-    if not hourly_counts_cover([period.start, period.end]) or queries.fact_total(
-            period.start, period.end, service_point_ids) != text_answer_total(
-            period.start, period.end, service_point_ids, queries.text_question_ids()):
-        queries.complete_facts(period.start, period.end, service_point_ids)
-    db.session.commit()
-
-
-def _tagged(matched: frozenset[str], tags: str) -> frozenset[str]:
-    marks = tags.split()
-    return apply_tags(matched, [m[1:] for m in marks if m[0] == "+"], [m[1:] for m in marks if m[0] == "-"])
 
 
 def compute_theme_summary(period: Period | str, department_code: str | None = None,
                           service_point_code: str | None = None, lang: str = "pl") -> ThemeSummary:
-    """Every active theme's figures for the period and scope, against the previous period (uncached)."""
+    """Every active theme's figures for the period and scope, against the previous period (uncached): counted
+    by SQL (``comments.theme_counts``), texts read only for the examples."""
     period = as_period(period)
     previous = period.previous()
     scope = resolve_scope(department_code, service_point_code)
-    current = _themed_comments(period, scope.service_point_ids)
-    before = _themed_comments(previous, scope.service_point_ids)
-    themes = theme_statistics(current, before, active_themes(), lang)
+    specs = active_themes()
+    current, before, examples = count_comments(period, previous, scope.service_point_ids, [t.code for t in specs])
+    themes = theme_figures(current, before, specs, lang, examples)
     _fill_example_texts(themes)
-    return ThemeSummary(period, previous, len(current), len(before), themes, current)
+    ids = None if scope.service_point_ids is None else tuple(scope.service_point_ids)
+    return ThemeSummary(period, previous, sum(current.values()), sum(before.values()), themes, ids)
 
 
 def _fill_example_texts(themes: list[dict]) -> None:

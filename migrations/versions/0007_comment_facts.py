@@ -1,4 +1,4 @@
-"""comment_facts: each comment's response time, counter and rating next to it (cold themes summaries)
+"""comment_facts: each comment's response time, counter, rating and match in one row (cold themes summaries)
 
 Revision ID: 0007_comment_facts
 Revises: 0006_comment_lemmas
@@ -25,12 +25,14 @@ def upgrade():
         sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('rating', sa.Integer(), nullable=True),
         sa.Column('has_text', sa.Boolean(), nullable=False),
+        sa.Column('codebook', sa.String(length=16), nullable=True),
+        sa.Column('themes', sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('answer_id'),
     )
     op.create_index('ix_comment_facts_point_time', 'comment_facts',
-                    ['service_point_id', 'submitted_at', 'has_text', 'rating'])
-    op.create_index('ix_comment_facts_time', 'comment_facts', ['submitted_at', 'has_text', 'rating'])
+                    ['service_point_id', 'submitted_at', 'has_text', 'rating', 'codebook', 'themes'])
+    op.create_index('ix_comment_facts_time', 'comment_facts', ['submitted_at', 'has_text', 'rating', 'codebook', 'themes'])
 
 
 def downgrade():
