@@ -137,15 +137,14 @@ def complete_facts(start: datetime, end: datetime, service_point_ids: Sequence[i
     _insert_facts(_fact_rows(*conditions))
 
 
-def theme_counts(start: datetime, end: datetime, service_point_ids: Sequence[int] | None,
-                 codebook: str) -> list[tuple[int | None, str, int]]:
-    """``(rating, themes, comments)`` of the window's comments matched with ``codebook``, manual tags aside:
-    one GROUP BY over the covering index, a few hundred rows for any number of comments."""
-    statement = (sa.select(CommentFact.rating, CommentFact.themes, sa.func.count())
-                 .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True),
-                                      CommentFact.codebook == codebook))
-                 .group_by(CommentFact.rating, CommentFact.themes))
-    return [tuple(row) for row in db.session.execute(statement)]
+def theme_counts(start: datetime, end: datetime,
+                 service_point_ids: Sequence[int] | None) -> list[tuple[int | None, str | None, str | None, int]]:
+    """``(rating, codebook, themes, comments)`` of the window's comments, manual tags aside: one GROUP BY over
+    the covering index, a few hundred rows for any number of comments."""
+    statement = (sa.select(CommentFact.rating, CommentFact.codebook, CommentFact.themes, sa.func.count())
+                 .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True)))
+                 .group_by(CommentFact.rating, CommentFact.codebook, CommentFact.themes))
+    return [tuple(row) for row in db.session.connection().execute(statement)]
 
 
 def _comment_rows(start, end, service_point_ids, *conditions):
@@ -168,11 +167,13 @@ def unmatched_comments(start: datetime, end: datetime, service_point_ids: Sequen
 
 
 def comments_rated(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, rating: int | None):
-    """``(answer_id, rating, codebook, themes, tags)`` of the window's comments with ``rating`` (None: without a
-    rating), newest first: the candidates for a theme's examples, read until each theme has its few."""
+    """``(answer_id, codebook, themes)`` of the window's comments with ``rating`` (None: without a rating),
+    newest first, streamed: the candidates for a theme's examples, read only until each theme has its few."""
     same = CommentFact.rating.is_(None) if rating is None else CommentFact.rating == rating
-    return db.session.execute(_comment_rows(start, end, service_point_ids, same)
-                              .order_by(CommentFact.submitted_at.desc(), CommentFact.answer_id.desc()))
+    statement = (sa.select(CommentFact.answer_id, CommentFact.codebook, CommentFact.themes)
+                 .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True), same))
+                 .order_by(CommentFact.submitted_at.desc(), CommentFact.answer_id.desc()))
+    return db.session.connection().execution_options(stream_results=True, max_row_buffer=200).execute(statement)
 
 
 def comments_for_themes(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:

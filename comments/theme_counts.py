@@ -48,14 +48,21 @@ class _Window:
     def __init__(self, period: Period, service_point_ids: Sequence[int] | None, version: str) -> None:
         self.args = (period.start, period.end, service_point_ids)
         self.version = version
-        self.unmatched = queries.unmatched_comments(*self.args, version)
+        self.groups = queries.theme_counts(*self.args)
+        self.unmatched: list[tuple] = []
         self.fresh: dict[int, frozenset[str]] = {}
-        if self.unmatched:
-            codebook = current_codebook()
-            texts = queries.texts_of([row[0] for row in self.unmatched])
-            self.fresh = {answer_id: codebook.match(texts.get(answer_id) or "") for answer_id, *_ in self.unmatched}
-            remember([(answer_id, stored_themes(found)) for answer_id, found in self.fresh.items()], version)
-            self.unmatched = queries.unmatched_comments(*self.args, version)  # not stored: a busy database
+        if any(codebook != version for _rating, codebook, _themes, _n in self.groups):
+            self._match(queries.unmatched_comments(*self.args, version))
+        self.tagged = queries.tagged_comments(*self.args)
+        self.tags = {row[0]: row[4] for row in [*self.tagged, *self.unmatched]}
+
+    def _match(self, unmatched: list[tuple]) -> None:
+        codebook = current_codebook()
+        texts = queries.texts_of([row[0] for row in unmatched])
+        self.fresh = {answer_id: codebook.match(texts.get(answer_id) or "") for answer_id, *_ in unmatched}
+        remember([(answer_id, stored_themes(found)) for answer_id, found in self.fresh.items()], self.version)
+        self.groups = queries.theme_counts(*self.args)
+        self.unmatched = queries.unmatched_comments(*self.args, self.version)  # not stored: a busy database
 
     def themes_of(self, answer_id: int, codebook: str | None, themes: str | None, tags: str | None) -> frozenset[str]:
         if codebook == self.version and themes is not None:
@@ -69,9 +76,10 @@ class _Window:
     def counts(self) -> dict[tuple[frozenset[str], int | None], int]:
         counts: dict[tuple[frozenset[str], int | None], int] = defaultdict(int)
         parsed: dict[str, frozenset[str]] = {}
-        for rating, themes, n in queries.theme_counts(*self.args, self.version):
-            counts[(parsed.setdefault(themes, frozenset(themes.split())), rating)] += n
-        for answer_id, rating, codebook, themes, tags in queries.tagged_comments(*self.args):
+        for rating, codebook, themes, n in self.groups:
+            if codebook == self.version:  # the others are in ``unmatched``
+                counts[(parsed.setdefault(themes, frozenset(themes.split())), rating)] += n
+        for answer_id, rating, codebook, themes, tags in self.tagged:
             if codebook == self.version:  # counted above without its tags
                 counts[(parsed.setdefault(themes, frozenset(themes.split())), rating)] -= 1
                 counts[(self.themes_of(answer_id, codebook, themes, tags), rating)] += 1
@@ -88,13 +96,15 @@ class _Window:
                       and any(code in found and r == rating for (found, r) in counts)}
             if not wanted:
                 continue
-            for answer_id, _rating, codebook, themes, tags in queries.comments_rated(*self.args, rating):
-                for code in wanted & self.themes_of(answer_id, codebook, themes, tags):
+            rows = queries.comments_rated(*self.args, rating)
+            for answer_id, codebook, themes in rows:
+                for code in wanted & self.themes_of(answer_id, codebook, themes, self.tags.get(answer_id)):
                     chosen[code].append({"answer_id": answer_id, "text": None, "rating": rating})
                     if len(chosen[code]) == per_theme:
                         wanted.discard(code)
                 if not wanted:
                     break
+            rows.close()
         return chosen
 
 
