@@ -173,7 +173,7 @@ def comments_rated(start: datetime, end: datetime, service_point_ids: Sequence[i
     statement = (sa.select(CommentFact.answer_id, CommentFact.codebook, CommentFact.themes)
                  .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True), same))
                  .order_by(CommentFact.submitted_at.desc(), CommentFact.answer_id.desc()))
-    return db.session.connection().execution_options(stream_results=True, max_row_buffer=200).execute(statement)
+    return db.session.connection().execute(statement.execution_options(stream_results=True, max_row_buffer=200))
 
 
 def comments_for_themes(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
