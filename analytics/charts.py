@@ -8,8 +8,9 @@ Thin data is never drawn as a confident number: a month or a counter whose sampl
 is drawn hollow / pale and its hover text says "not conclusive"; a month without answers is a gap, not 0 %.
 The figures use a small fixed template (not Plotly's default theme), which keeps their JSON short and the
 output identical for identical input. They are built without Plotly's per-property validation (``Figure``,
-``Scatter``, ``Bar``, ``Heatmap`` below: 4–10 ms a figure, a tenth of a cold dashboard; the JSON is the same,
-property names are still checked, and the PDF renderer validates the whole figure before drawing it).
+``Scatter``, ``Bar``, ``Heatmap`` below: 4–10 ms a figure, a tenth of a cold dashboard): property names are
+still checked, values are not — they come from this module, and the dashboards' figure JSON at 1,000,000
+responses was the same byte for byte with and without validation.
 
 Plotly draws the text of labels, ticks and hover boxes as a subset of HTML (``<a href>``, ``<b>``, ...), so
 every text that comes from people — counter names, choice options, titles — goes through ``plain`` first:
@@ -121,9 +122,9 @@ def csat_by_month_figure(
     figure = _figure(title, text, yaxis={"title": {"text": text["csat"]}, "tickformat": ".0%", "range": [0, 1.02]},
                      xaxis={"title": {"text": text["month"]}, "type": "category"}, hovermode="x unified")
     figure.add_trace(Scatter(x=x, y=high, mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False,
-                                connectgaps=False, name=text["ci"]))
+                             connectgaps=False, name=text["ci"]))
     figure.add_trace(Scatter(x=x, y=low, mode="lines", line={"width": 0}, fill="tonexty", fillcolor=BLUE_BAND,
-                                hoverinfo="skip", connectgaps=False, name=text["ci"]))
+                             hoverinfo="skip", connectgaps=False, name=text["ci"]))
     hover = [
         f"{text['csat']} {_percent(c, text)} ({_percent(lo, text)}–{_percent(hi, text)}), {text['responses']}: {count}"
         + (f"<br>{text['not_conclusive']}" if is_thin and count else "")
@@ -135,8 +136,9 @@ def csat_by_month_figure(
         hovertext=hover, hoverinfo="text",
     ))
     if target is not None:
-        figure.add_trace(Scatter(x=x, y=[target] * len(x), mode="lines", name=f"{text['target']} {_percent(target, text)}",
-                                    line={"color": RED, "dash": "dash", "width": 2}, hoverinfo="skip"))
+        figure.add_trace(Scatter(x=x, y=[target] * len(x), mode="lines",
+                                 name=f"{text['target']} {_percent(target, text)}",
+                                 line={"color": RED, "dash": "dash", "width": 2}, hoverinfo="skip"))
     return figure
 
 
@@ -195,7 +197,7 @@ def service_point_bar_figure(
     if target is not None:
         add_hline(figure, target, {"color": RED, "dash": "dash", "width": 2})
         figure.add_trace(Scatter(x=[None], y=[None], mode="lines", name=f"{text['target']} {_percent(target, text)}",
-                                    line={"color": RED, "dash": "dash", "width": 2}))
+                                 line={"color": RED, "dash": "dash", "width": 2}))
     return figure
 
 

@@ -40,5 +40,5 @@ def response_rate_figure(points: pd.DataFrame, threshold: float, labels: Mapping
     ))
     add_hline(figure, threshold, {"color": RED, "dash": "dash", "width": 2})
     figure.add_trace(Scatter(x=[None], y=[None], mode="lines", name=f"{text['threshold']} {_percent(threshold, text)}",
-                                line={"color": RED, "dash": "dash", "width": 2}))
+                             line={"color": RED, "dash": "dash", "width": 2}))
     return figure

@@ -96,7 +96,8 @@ FACT_COLUMNS = ["answer_id", "service_point_id", "submitted_at", "rating", "has_
 def _insert_facts(select) -> None:
     table = CommentFact.__table__
     insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
-    db.session.execute(insert.from_select(FACT_COLUMNS, select).on_conflict_do_nothing(index_elements=[table.c.answer_id]))
+    db.session.execute(insert.from_select(FACT_COLUMNS, select)
+                       .on_conflict_do_nothing(index_elements=[table.c.answer_id]))
 
 
 def catch_up_facts() -> None:
@@ -229,7 +230,8 @@ def forget_matches(answer_ids: Sequence[int]) -> None:
     for first in range(0, len(answer_ids), BATCH):
         batch = answer_ids[first:first + BATCH]
         db.session.execute(sa.delete(CommentMatch).where(CommentMatch.answer_id.in_(batch)))
-        db.session.execute(sa.update(CommentFact).where(CommentFact.answer_id.in_(batch)).values(codebook=None, themes=None))
+        db.session.execute(sa.update(CommentFact).where(CommentFact.answer_id.in_(batch))
+                           .values(codebook=None, themes=None))
 
 
 def tags_of(answer_id: int) -> list[CommentTag]:

@@ -32,7 +32,8 @@ def upgrade():
     )
     op.create_index('ix_comment_facts_point_time', 'comment_facts',
                     ['service_point_id', 'submitted_at', 'has_text', 'rating', 'codebook', 'themes'])
-    op.create_index('ix_comment_facts_time', 'comment_facts', ['submitted_at', 'has_text', 'rating', 'codebook', 'themes'])
+    op.create_index('ix_comment_facts_time', 'comment_facts',
+                    ['submitted_at', 'has_text', 'rating', 'codebook', 'themes'])
 
 
 def downgrade():

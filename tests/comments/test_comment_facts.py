@@ -98,7 +98,8 @@ def test_kept_rows_follow_a_codebook_edit_a_redaction_and_retention(app, comment
 
 def test_kept_rows_follow_a_deleted_response_and_a_late_commit(app, commented):
     assert_exact()
-    response_id = db.session.scalar(sa.select(Answer.response_id).where(Answer.value_text == "Brak miejsc parkingowych."))
+    parking = "Brak miejsc parkingowych."
+    response_id = db.session.scalar(sa.select(Answer.response_id).where(Answer.value_text == parking))
     db.session.execute(sa.delete(Answer).where(Answer.response_id == response_id))
     db.session.execute(sa.delete(Response).where(Response.id == response_id))
     db.session.commit()
