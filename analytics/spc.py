@@ -161,16 +161,29 @@ def spc_chart(frame: pd.DataFrame, rebase_dates: Sequence[date] = (), improvemen
     Points without answers are dropped. Returns ``CHART_COLUMNS``: ``baseline`` is True for the points the
     limits of their segment were computed from, ``trial`` for segments shorter than the baseline.
     """
-    data = frame[frame["n"] > 0].sort_values("start")
-    if data.empty:
-        return pd.DataFrame(columns=CHART_COLUMNS)
-    starts = np.array(list(data["start"]), dtype=object)
-    counts, n = data["count"].to_numpy(dtype=float), data["n"].to_numpy(dtype=float)
+    columns = spc_columns(list(frame["start"]), frame["count"].to_numpy(dtype=float), frame["n"].to_numpy(dtype=float),
+                          rebase_dates, improvement, baseline_points)
+    return pd.DataFrame(columns, columns=CHART_COLUMNS)
+
+
+def spc_columns(starts: Sequence[date], counts, n, rebase_dates: Sequence[date] = (), improvement: int = 1,
+                baseline_points: int = MIN_BASELINE_POINTS) -> dict[str, np.ndarray]:
+    """``spc_chart`` as plain arrays (one per ``CHART_COLUMNS`` name), without building a DataFrame: the
+    signals compute every chart of the office and only some are ever shown as a table or figure."""
+    counts, n = np.asarray(counts, dtype=float), np.asarray(n, dtype=float)
+    keep = np.flatnonzero(n > 0)
+    if len(keep) == 0:
+        return {name: np.array([], dtype=object) for name in CHART_COLUMNS}
+    order = keep[np.argsort(np.array([starts[i] for i in keep], dtype=object), kind="stable")]
+    starts = np.array([starts[i] for i in order], dtype=object)
+    counts, n = counts[order], n[order]
     segments = rebase_from(list(starts), rebase_dates)
+    if not segments.any():
+        return _segment_columns(starts, counts, n, 0, improvement, baseline_points)
     parts = [_segment_columns(starts[segments == number], counts[segments == number], n[segments == number],
                               int(number), improvement, baseline_points)
              for number in np.unique(segments)]
-    return pd.DataFrame({name: np.concatenate([part[name] for part in parts]) for name in CHART_COLUMNS})
+    return {name: np.concatenate([part[name] for part in parts]) for name in CHART_COLUMNS}
 
 
 def _segment_columns(starts: np.ndarray, counts: np.ndarray, n: np.ndarray, segment: int, improvement: int,
@@ -229,10 +242,14 @@ def latest_run(chart: pd.DataFrame) -> pd.DataFrame:
 
     A signal is open while its rule holds at the newest point; it started at the first point of this run.
     """
-    if chart.empty or chart.iloc[-1]["mark"] == COMMON:
-        return chart.iloc[0:0]
-    last = chart.iloc[-1]
-    same = (chart["rule"] == last["rule"]) & (chart["mark"] == last["mark"]) & (chart["segment"] == last["segment"])
-    breaks = np.flatnonzero(~same.to_numpy())
-    first = breaks[-1] + 1 if len(breaks) else 0
-    return chart.iloc[first:]
+    first = run_start(chart["rule"].to_numpy(), chart["mark"].to_numpy(), chart["segment"].to_numpy())
+    return chart.iloc[0:0] if first is None else chart.iloc[first:]
+
+
+def run_start(rule, mark, segment) -> int | None:
+    """Index of the first point of ``latest_run`` (from a chart's columns), or None when the last is common."""
+    if len(mark) == 0 or mark[-1] == COMMON:
+        return None
+    same = (rule == rule[-1]) & (mark == mark[-1]) & (segment == segment[-1])
+    breaks = np.flatnonzero(~same)
+    return int(breaks[-1] + 1) if len(breaks) else 0

@@ -9,6 +9,7 @@ never moves; the running week or month is the last point.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -26,7 +27,8 @@ INDICATOR_OF_KIND = {"rating_5": "csat", "yes_no": "yes_share"}
 
 @dataclass
 class ChartSeries:
-    """One control chart: its scope, question, grain, the points (``analytics.spc.CHART_COLUMNS``) and assurance."""
+    """One control chart: its scope, question, grain, the points (``columns``: one array per
+    ``analytics.spc.CHART_COLUMNS`` name; ``points``: the same as a DataFrame, built when asked) and assurance."""
 
     scope_kind: str
     scope_code: str | None
@@ -35,7 +37,7 @@ class ChartSeries:
     question_code: str
     indicator: str
     grain: str
-    points: pd.DataFrame
+    columns: dict[str, np.ndarray]
     assurance: str | None = None
     objective: ObjectiveSpec | None = None
 
@@ -43,14 +45,17 @@ class ChartSeries:
     def key(self) -> str:
         return f"{self.scope_kind}:{self.scope_code or '-'}:{self.question_code}"
 
-    @property
-    def last_segment(self) -> pd.DataFrame:
-        return self.points[self.points["segment"] == self.points["segment"].iloc[-1]]
+    @cached_property
+    def points(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns, columns=spc.CHART_COLUMNS)
 
     @property
     def baseline(self) -> tuple[date, date] | None:
-        base = self.last_segment[self.last_segment["baseline"]]
-        return (base["start"].iloc[0], base["start"].iloc[-1]) if len(base) else None
+        segment, baseline = self.columns["segment"], self.columns["baseline"]
+        if len(segment) == 0:
+            return None
+        base = np.flatnonzero((segment == segment[-1]) & baseline.astype(bool))
+        return (self.columns["start"][base[0]], self.columns["start"][base[-1]]) if len(base) else None
 
 
 @dataclass
@@ -107,47 +112,89 @@ LEVELS = (("office", None), ("department", "department_code"), ("service_point",
 
 
 @dataclass
+class Counts:
+    """Answers ``n`` and successes ``count`` per piece of time ``start`` (sorted; only pieces with rows)."""
+
+    start: np.ndarray
+    n: np.ndarray
+    count: np.ndarray
+
+
+@dataclass
 class ScopeSeries:
-    """One scope's answers to one question, per week and per month (``start``, ``n``, ``count``)."""
+    """One scope's answers to one question, per week and per month."""
 
     kind: str
     code: str | None
     name: str
     department_code: str | None
     question: str
-    weekly: pd.DataFrame
-    monthly: pd.DataFrame
+    weekly: Counts
+    monthly: Counts
 
 
-def _per(frame: pd.DataFrame, keys: list[str], grain: str) -> dict:
-    grouped = frame.groupby(keys + [grain], sort=True)[["n", "success"]].sum().reset_index()
-    grouped = grouped.rename(columns={grain: "start", "success": "count"})
-    return {key if isinstance(key, tuple) else (key,): rows for key, rows in grouped.groupby(keys, sort=True)}
+def _factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``values`` in sorted order of the distinct values (-1 for a missing one)."""
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _per(scope: np.ndarray, question: np.ndarray, time: np.ndarray, sizes: tuple[int, int, int],
+         n: np.ndarray, success: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows, answers and successes summed per (scope, question, piece of time): three arrays of ``sizes``."""
+    keep = (scope >= 0) & (question >= 0) & (time >= 0)
+    flat = np.ravel_multi_index((scope[keep], question[keep], time[keep]), sizes)
+    total = int(np.prod(sizes))
+    rows = np.bincount(flat, minlength=total).reshape(sizes)
+    answers = np.bincount(flat, weights=n[keep], minlength=total).reshape(sizes)
+    successes = np.bincount(flat, weights=success[keep], minlength=total).reshape(sizes)
+    return rows, answers, successes
 
 
 def scope_series(counts: OfficeCounts, office_name: str) -> list[ScopeSeries]:
-    """The weekly and monthly series of the office, every department and every counter, per question (one
-    ``GROUP BY`` per level, not per chart)."""
-    catalog = counts.catalog
+    """The weekly and monthly series of the office, every department and every counter, per question (the
+    count rows summed once per level with ``numpy.bincount``, not grouped per chart). Scopes and questions
+    come in sorted order; a series has the pieces of time in which its scope had count rows."""
+    catalog, frame = counts.catalog, counts.frame
     names = {("office", None): (office_name, None)}
     names |= {("department", c): (n, c) for c, n in catalog[["department_code", "department_name"]].itertuples(index=False)}
     names |= {("service_point", int(i)): (n, d) for i, n, d in catalog[["id", "name", "department_code"]].itertuples(index=False)}
     point_codes = {int(i): c for i, c in catalog[["id", "code"]].itertuples(index=False)}
+    question, questions = _factorize(frame["question"])
+    week, weeks = _factorize(frame["week"])
+    month, months = _factorize(frame["month"])
+    n, success = frame["n"].to_numpy(dtype=float), frame["success"].to_numpy(dtype=float)
     found = []
     for kind, column in LEVELS:
-        keys = ([column] if column else []) + ["question"]
-        weekly, monthly = _per(counts.frame, keys, "week"), _per(counts.frame, keys, "month")
-        for key, week_rows in weekly.items():
-            scope_key = key[0] if column else None
-            name, department = names.get((kind, int(scope_key) if kind == "service_point" else scope_key), ("", None))
-            code = point_codes.get(int(scope_key)) if kind == "service_point" else scope_key
-            found.append(ScopeSeries(kind, code, name, department, key[-1], week_rows, monthly[key]))
+        if column is None:
+            scope, scopes = np.zeros(len(frame), dtype=int), np.array([None], dtype=object)
+        else:
+            scope, scopes = _factorize(frame[column])
+        weekly = _per(scope, question, week, (len(scopes), len(questions), len(weeks)), n, success)
+        monthly = _per(scope, question, month, (len(scopes), len(questions), len(months)), n, success)
+        for s_index, scope_key in enumerate(scopes):
+            for q_index, question_code in enumerate(questions):
+                if not weekly[0][s_index, q_index].any():
+                    continue
+                key = int(scope_key) if kind == "service_point" else scope_key
+                name, department = names.get((kind, key), ("", None))
+                code = point_codes.get(key) if kind == "service_point" else scope_key
+                found.append(ScopeSeries(kind, code, name, department, question_code,
+                                         _series(weekly, weeks, s_index, q_index),
+                                         _series(monthly, months, s_index, q_index)))
     return found
 
 
-def _weekly_n(weekly: pd.DataFrame, weeks: list[date]) -> np.ndarray:
+def _series(summed: tuple[np.ndarray, np.ndarray, np.ndarray], starts: np.ndarray, scope: int, question: int) -> Counts:
+    rows, answers, successes = summed
+    present = rows[scope, question] > 0
+    return Counts(starts[present], answers[scope, question][present].astype(np.int64),
+                  successes[scope, question][present].astype(np.int64))
+
+
+def _weekly_n(weekly: Counts, weeks: list[date]) -> np.ndarray:
     """Answers per week from the scope's first answer on (weeks without any count as 0)."""
-    per_week = dict(zip(weekly["start"], weekly["n"]))
+    per_week = dict(zip(weekly.start, weekly.n))
     if not per_week:
         return np.array([])
     first = min(per_week)
@@ -165,10 +212,10 @@ def matching_objective(objectives: list[ObjectiveSpec], kind: str, code: str | N
                  and o.question_code in (None, question)), None)
 
 
-def _period_n(monthly: pd.DataFrame, period_kind: str, tz_name: str) -> list[int]:
+def _period_n(monthly: Counts, period_kind: str, tz_name: str) -> list[int]:
     """Answers per period of the objective's kind (from the month counts: quarters and years are whole months)."""
     totals: dict[str, int] = {}
-    for month, n in zip(monthly["start"], monthly["n"]):
+    for month, n in zip(monthly.start, monthly.n):
         label = period_containing_day(month, period_kind, tz_name).label
         totals[label] = totals.get(label, 0) + int(n)
     return list(totals.values())
@@ -186,20 +233,20 @@ def build_charts(counts: OfficeCounts, office_name: str, objectives: list[Object
 
 
 def _chart(counts: OfficeCounts, series: ScopeSeries, indicator: str, objectives, rebases) -> ChartSeries | None:
-    if series.weekly["n"].sum() == 0:
+    if series.weekly.n.sum() == 0:
         return None
     grain = spc.choose_grain(_weekly_n(series.weekly, counts.weeks))
     rows = series.weekly if grain == "week" else series.monthly
-    points = spc.spc_chart(rows, _rebase_dates(rebases, series.kind, series.code, series.question))
-    if points.empty:
+    columns = spc.spc_columns(list(rows.start), rows.count, rows.n,
+                              _rebase_dates(rebases, series.kind, series.code, series.question))
+    if len(columns["start"]) == 0:
         return None
     chart = ChartSeries(series.kind, series.code, series.name, series.department_code, series.question, indicator,
-                        grain, points)
+                        grain, columns)
     objective = matching_objective(objectives, series.kind, series.code, indicator, series.question)
     if objective is not None:
-        last = chart.last_segment.iloc[-1]
         chart.objective = objective
-        chart.assurance = spc.assurance(float(last["center"]), float(last["sigma_z"]),
+        chart.assurance = spc.assurance(float(columns["center"][-1]), float(columns["sigma_z"][-1]),
                                         _period_n(series.monthly, objective.period_kind, counts.tz_name),
                                         objective.target, objective.comparator)
     return chart

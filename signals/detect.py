@@ -3,7 +3,7 @@
 A finding is plain data (``Finding``); ``signals.services.refresh_signals`` turns findings into stored
 signals, opening new ones and closing those whose finding is gone.
 
-- **Charts**: the run of special-cause points at the end of a chart (``analytics.spc.latest_run``) — its
+- **Charts**: the run of special-cause points at the end of a chart (``analytics.spc.run_start``) — its
   rule and mark, since its first point. A chart whose newest point is common cause has no signal.
 - **Objectives at risk**: a ``csat`` or ``yes_share`` objective whose running period's value is on the wrong
   side of the target; how conclusive that is: the one-sided p-value of the value against the target (normal
@@ -55,18 +55,19 @@ def _day(value) -> str:
 def chart_findings(charts: list[ChartSeries], tz_name: str) -> list[Finding]:
     findings = []
     for chart in charts:
-        run = spc.latest_run(chart.points)
-        if run.empty:
+        columns = chart.columns
+        first = spc.run_start(columns["rule"], columns["mark"], columns["segment"])
+        if first is None:
             continue
-        last, first = run.iloc[-1], run.iloc[0]
-        chart_key = f"spc:{chart.key}:{last['mark']}:{last['rule']}"
+        start, mark, rule = columns["start"][first], columns["mark"][-1], columns["rule"][-1]
+        chart_key = f"spc:{chart.key}:{mark}:{rule}"
         findings.append(Finding(
-            key=f"{chart_key}:{_day(first['start'])}", chart_key=chart_key, kind=last["mark"], rule=last["rule"],
+            key=f"{chart_key}:{_day(start)}", chart_key=chart_key, kind=mark, rule=rule,
             scope_kind=chart.scope_kind, scope_code=chart.scope_code, department_code=chart.department_code,
-            indicator=chart.indicator, question_code=chart.question_code, since=utc_start(first["start"], tz_name),
-            details={"value": float(last["value"]), "center": float(last["center"]), "n": int(last["n"]),
-                     "points": len(run), "grain": chart.grain, "trial": bool(last["trial"]),
-                     "since_day": _day(first["start"])},
+            indicator=chart.indicator, question_code=chart.question_code, since=utc_start(start, tz_name),
+            details={"value": float(columns["value"][-1]), "center": float(columns["center"][-1]),
+                     "n": int(columns["n"][-1]), "points": len(columns["start"]) - first, "grain": chart.grain,
+                     "trial": bool(columns["trial"][-1]), "since_day": _day(start)},
         ))
     return findings
 

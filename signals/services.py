@@ -8,9 +8,10 @@ signals, findings that no longer hold close theirs. ``refresh_signals()`` does t
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
+import numpy as np
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
@@ -195,9 +196,13 @@ def chart_until(chart: ChartSeries, period: Period | None) -> ChartSeries:
     """The chart as it stood at the end of ``period`` (points after it dropped, rules judged again)."""
     if period is None:
         return chart
-    points = chart.points[chart.points["start"] <= period.last_day]
-    if points.empty or len(points) == len(chart.points):
-        return chart if len(points) else ChartSeries(**{**chart.__dict__, "points": points})
-    rebases = sorted({s for s in points.loc[points["segment"].diff().fillna(0) > 0, "start"]})
-    redrawn = spc.spc_chart(points[["start", "count", "n"]], rebases)
-    return ChartSeries(**{**chart.__dict__, "points": redrawn})
+    columns = chart.columns
+    kept = np.flatnonzero(np.array([start <= period.last_day for start in columns["start"]], dtype=bool))
+    if len(kept) == len(columns["start"]):
+        return chart
+    if len(kept) == 0:
+        return replace(chart, columns={name: values[:0] for name, values in columns.items()})
+    segment = columns["segment"][kept]
+    rebases = sorted({columns["start"][kept][i] for i in np.flatnonzero(np.diff(segment) > 0) + 1})
+    redrawn = spc.spc_columns(list(columns["start"][kept]), columns["count"][kept], columns["n"][kept], rebases)
+    return replace(chart, columns=redrawn)
