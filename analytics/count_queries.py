@@ -24,6 +24,18 @@ def bucket_expression(column, boundaries: Sequence[datetime]):
     return sa.case(*[(column < upper, index) for index, upper in enumerate(boundaries[1:])], else_=None)
 
 
+def bisected_bucket_expression(column, boundaries: Sequence[datetime], low: int = 0, high: int | None = None):
+    """The same bucket number as ``bucket_expression`` for ``boundaries[0] <= column < boundaries[-1]``, by
+    bisection: nested ``CASE``s of depth log2(buckets) instead of one comparison per boundary (a year of weeks
+    and months has ~75 boundaries; every count row would otherwise be compared ~37 times)."""
+    high = len(boundaries) - 1 if high is None else high
+    if high - low <= 1:
+        return sa.literal(low, sa.Integer)
+    middle = (low + high) // 2
+    return sa.case((column < boundaries[middle], bisected_bucket_expression(column, boundaries, low, middle)),
+                   else_=bisected_bucket_expression(column, boundaries, middle, high))
+
+
 def _in_range(column, start: datetime, end: datetime):
     return sa.and_(column >= start, column < end)
 

@@ -2,9 +2,10 @@
 
 Control charts read the trigger-kept count tables (``analytics/rollup.py``): whole UTC days from
 ``answer_day_counts`` and, for the UTC days that a local week or month boundary cuts, their hours from
-``answer_hour_counts`` — a year of a whole office is a few thousand rows, whatever the number of answers.
-Successes (ratings 4–5, "yes") are summed in the database, so only ``time, counter, question, n, success``
-come back. Bursts read the raw answers of the last few days only (they need minutes, not hours).
+``answer_hour_counts``, summed in the database into the pieces of time between the local week and month
+boundaries (a bisecting ``CASE``) — a year of a whole office is about a thousand rows, whatever the number of
+answers. Successes (ratings 4–5, "yes") are summed there too, so only ``bucket, counter, question, n,
+success`` come back. Bursts read the raw answers of the last few days only (they need minutes, not hours).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from datetime import datetime
 import pandas as pd
 import sqlalchemy as sa
 
+from analytics.count_queries import bisected_bucket_expression
 from analytics.queries import bucket_expression, hourly_counts_cover, split_days_and_hours
 from extensions import db
 from signals.models import ChartRebase, NotificationPreference, Signal, SignalNotification
@@ -28,7 +30,6 @@ from survey.models import (
     user_departments,
 )
 
-PROPORTION_COLUMNS = ["t", "service_point_id", "question_id", "n", "success"]
 SUCCESS_VALUES = {"rating_5": ("4", "5"), "yes_no": ("1",)}
 
 
@@ -47,7 +48,8 @@ def _success(value_column, question_column, kinds: dict[int, str]):
 
 
 def _count_table_rows(boundaries: Sequence[datetime], kinds: dict[int, str]):
-    """``t, service_point_id, question_id, n, success`` per UTC day (or cut hour) from the count tables."""
+    """``bucket, service_point_id, question_id, n, success`` per piece of time between two boundaries from the
+    count tables (whole UTC days, and the hours of the days a boundary cuts): ~1,000 rows for a year."""
     day_range, cut_days, hour_ranges = split_days_and_hours(boundaries)
     parts = []
     if day_range:
@@ -62,9 +64,16 @@ def _count_table_rows(boundaries: Sequence[datetime], kinds: dict[int, str]):
                             AnswerHourCount.question_id.in_(list(kinds))))
     rows = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     success = sa.func.sum(sa.case((_success(rows.c.value, rows.c.question_id, kinds), rows.c.n), else_=0))
-    return (
-        sa.select(rows.c.t, rows.c.service_point_id, rows.c.question_id, sa.func.sum(rows.c.n), success)
+    per_time = (
+        sa.select(rows.c.t, rows.c.service_point_id, rows.c.question_id, sa.func.sum(rows.c.n).label("n"),
+                  success.label("success"))
         .group_by(rows.c.t, rows.c.service_point_id, rows.c.question_id)
+    ).subquery()
+    bucket = bisected_bucket_expression(per_time.c.t, boundaries)
+    return (
+        sa.select(bucket.label("bucket"), per_time.c.service_point_id, per_time.c.question_id,
+                  sa.cast(sa.func.sum(per_time.c.n), sa.BigInteger), sa.cast(sa.func.sum(per_time.c.success), sa.BigInteger))
+        .group_by(sa.literal_column("1"), per_time.c.service_point_id, per_time.c.question_id)
     )
 
 
@@ -76,11 +85,7 @@ def proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str]) -> 
     if not kinds or len(boundaries) < 2:
         return pd.DataFrame(columns=columns)
     if hourly_counts_cover(boundaries):
-        frame = pd.DataFrame(db.session.execute(_count_table_rows(boundaries, kinds)).all(), columns=PROPORTION_COLUMNS)
-        times = pd.to_datetime(frame["t"], utc=True).to_numpy(dtype="datetime64[ns]")
-        edges = pd.to_datetime(pd.Series(boundaries), utc=True).to_numpy(dtype="datetime64[ns]")
-        frame["bucket"] = edges.searchsorted(times, side="right") - 1
-        return frame[columns]
+        return pd.DataFrame(db.session.execute(_count_table_rows(boundaries, kinds)).all(), columns=columns)
     return _raw_proportion_counts(boundaries, kinds)[columns]
 
 
