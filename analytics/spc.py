@@ -84,9 +84,12 @@ def laney_limits(counts, n, baseline: slice | None = None) -> Limits:
 
 def rebase_from(starts: Sequence[date], dates: Sequence[date]) -> np.ndarray:
     """Segment number of every point: a new segment begins at the first point on or after each re-base date."""
+    dates = sorted(set(dates))
+    if not dates:
+        return np.zeros(len(starts), dtype=int)
     days = np.array([np.datetime64(day, "D") for day in starts], dtype="datetime64[D]")
     segment = np.zeros(len(days), dtype=int)
-    for when in sorted(set(dates)):
+    for when in dates:
         segment += days >= np.datetime64(when, "D")
     return segment
 
@@ -94,6 +97,7 @@ def rebase_from(starts: Sequence[date], dates: Sequence[date]) -> np.ndarray:
 def _runs_of(values: np.ndarray, length: int) -> np.ndarray:
     """True for every element of a run of at least ``length`` equal, non-zero values."""
     marked = np.zeros(len(values), dtype=bool)
+    values = values.tolist()  # plain numbers: a Python loop over numpy scalars is several times slower
     start = 0
     for index in range(1, len(values) + 1):
         if index == len(values) or values[index] != values[start]:
@@ -118,27 +122,30 @@ def _trend_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _two_of_three(beyond_two: np.ndarray, side: np.ndarray) -> np.ndarray:
     """Points beyond two sigma in some window of 3 with 2+ such points, all 3 on the same side of the centre."""
     marked = np.zeros(len(side), dtype=bool)
-    for first in range(len(side) - 2):
-        window = slice(first, first + 3)
-        if beyond_two[window].sum() >= 2 and abs(side[window].sum()) == 3:
-            marked[window] |= beyond_two[window]
+    if len(side) < 3:
+        return marked
+    beyond = beyond_two.astype(int)
+    windows = ((beyond[:-2] + beyond[1:-1] + beyond[2:]) >= 2) & (np.abs(side[:-2] + side[1:-1] + side[2:]) == 3)
+    for offset in range(3):  # each qualifying window [first, first + 3) marks its points beyond two sigma
+        marked[offset:len(side) - 2 + offset] |= windows & beyond_two[offset:len(side) - 2 + offset]
     return marked
 
 
 def _marks(values: np.ndarray, center: np.ndarray, lower: np.ndarray, upper: np.ndarray, lower_2: np.ndarray,
-           upper_2: np.ndarray, improvement: int) -> tuple[list[str | None], list[str]]:
+           upper_2: np.ndarray, improvement: int) -> tuple[np.ndarray, np.ndarray]:
     side = np.sign(values - center).astype(int)
     outside = (values > upper) | (values < lower)
     beyond_two = (values > upper_2) | (values < lower_2)
     trend, trend_direction = _trend_points(values)
     rules_in_order = ((BEYOND_LIMIT, outside, side), (TREND, trend, trend_direction),
                       (TWO_OF_THREE, _two_of_three(beyond_two, side), side), (SHIFT, _runs_of(side, RUN_LENGTH), side))
-    rules: list[str | None] = []
-    marks: list[str] = []
-    for index in range(len(values)):
-        rule, direction = next(((name, int(way[index])) for name, holds, way in rules_in_order if holds[index]), (None, 0))
-        rules.append(rule)
-        marks.append(COMMON if rule is None else IMPROVEMENT if direction * improvement > 0 else CONCERN)
+    rules = np.full(len(values), None, dtype=object)
+    direction = np.zeros(len(values), dtype=int)
+    for name, holds, way in reversed(rules_in_order):  # the last written wins: the first rule that holds
+        rules[holds] = name
+        direction[holds] = way[holds]
+    marks = np.where(direction * improvement > 0, IMPROVEMENT, CONCERN).astype(object)
+    marks[rules == None] = COMMON  # noqa: E711 (elementwise: the points no rule marks)
     return rules, marks
 
 
@@ -200,7 +207,7 @@ def _segment_columns(starts: np.ndarray, counts: np.ndarray, n: np.ndarray, segm
         "lower": lower, "upper": upper, "lower_2": lower_2, "upper_2": upper_2,
         "sigma_z": np.full(size, limits.sigma_z), "segment": np.full(size, segment),
         "baseline": np.arange(size) < baseline_points, "trial": np.full(size, limits.trial),
-        "rule": np.array(rules, dtype=object), "mark": np.array(marks, dtype=object),
+        "rule": rules, "mark": marks,
     }
 
 

@@ -25,6 +25,57 @@ from tests.signals.conftest import add_week, steady_history
 MONDAY = date(2025, 1, 6)
 
 
+def reference_marks(values, center, lower, upper, lower_2, upper_2, improvement: int = 1) -> pd.DataFrame:
+    """The Making Data Count rules point by point, the first that holds winning (beyond a limit, trend of 7,
+    2 of 3 beyond two sigma on one side, run of 7 on one side)."""
+    values, center = list(values), list(center)
+    size = len(values)
+    side = [(v > c) - (v < c) for v, c in zip(values, center)]
+
+    def runs(items, length):
+        marked, start = [False] * len(items), 0
+        for index in range(1, len(items) + 1):
+            if index == len(items) or items[index] != items[start]:
+                if items[start] != 0 and index - start >= length:
+                    marked[start:index] = [True] * (index - start)
+                start = index
+        return marked
+
+    steps = [(b > a) - (b < a) for a, b in zip(values, values[1:])]
+    trend, trend_way = [False] * size, [0] * size
+    for index, held in enumerate(runs(steps, spc.TREND_LENGTH - 1)):
+        if held:
+            trend[index] = trend[index + 1] = True
+            trend_way[index] = trend_way[index + 1] = steps[index]
+    beyond_two = [v > u or v < lo for v, lo, u in zip(values, lower_2, upper_2)]
+    two = [False] * size
+    for first in range(size - 2):
+        window = range(first, first + 3)
+        if sum(beyond_two[i] for i in window) >= 2 and abs(sum(side[i] for i in window)) == 3:
+            for i in window:
+                two[i] = two[i] or beyond_two[i]
+    outside = [v > u or v < lo for v, lo, u in zip(values, lower, upper)]
+    shift = runs(side, spc.RUN_LENGTH)
+    rules, marks = [], []
+    for i in range(size):
+        found = next(((name, way[i]) for name, holds, way in ((spc.BEYOND_LIMIT, outside, side), (spc.TREND, trend, trend_way),
+                      (spc.TWO_OF_THREE, two, side), (spc.SHIFT, shift, side)) if holds[i]), (None, 0))
+        rules.append(found[0])
+        marks.append(spc.COMMON if found[0] is None else spc.IMPROVEMENT if found[1] * improvement > 0 else spc.CONCERN)
+    return pd.DataFrame({"rule": rules, "mark": marks})
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.sampled_from([0.1, 0.25, 0.3, 0.35, 0.45, 0.5, 0.55, 0.65, 0.7, 0.75, 0.9]), max_size=30),
+       improvement=st.sampled_from([1, -1]))
+def test_rules_match_the_point_by_point_reference(values, improvement):
+    size = len(values)
+    limits = ([0.5] * size, [0.2] * size, [0.8] * size, [0.3] * size, [0.7] * size)
+    got = spc.mark_points(values, *limits, improvement)
+    expected = reference_marks(values, *limits, improvement)
+    assert list(got["rule"]) == list(expected["rule"]) and list(got["mark"]) == list(expected["mark"])
+
+
 def reference_chart(frame: pd.DataFrame, rebase_dates=(), baseline_points: int = spc.MIN_BASELINE_POINTS) -> pd.DataFrame:
     """A p′ chart the plain way: per segment, p̄ and σz from its first points, limits per point, the rules."""
     data = frame[frame["n"] > 0].sort_values("start").reset_index(drop=True)
@@ -51,7 +102,7 @@ def reference_chart(frame: pd.DataFrame, rebase_dates=(), baseline_points: int =
                              "sigma_z": sigma_z, "segment": segment, "baseline": rows.index < baseline_points,
                              # as spc.laney_limits: trial below 12 baseline points, whatever baseline_points
                              "trial": len(base) < spc.MIN_BASELINE_POINTS})
-        marked = spc.mark_points(part["value"], part["center"], part["lower"], part["upper"], part["lower_2"],
+        marked = reference_marks(part["value"], part["center"], part["lower"], part["upper"], part["lower_2"],
                                  part["upper_2"])
         parts.append(pd.concat([part, marked], axis=1))
     return pd.concat(parts, ignore_index=True)[spc.CHART_COLUMNS]
