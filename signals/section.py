@@ -109,8 +109,9 @@ def chart_table(chart: ChartSeries, title: str) -> Table:
                Column("value", _("Wynik"), "percent"), Column("center", _("Średnia"), "percent"),
                Column("lower", _("Dolna granica"), "percent"), Column("upper", _("Górna granica"), "percent"),
                Column("mark", _("Ocena punktu"))]
+    labels = {mark: mark_label(mark) for mark in set(chart.columns["mark"])}  # one translation per kind of point
     rows = [{"start": row.start.isoformat(), "n": int(row.n), "value": float(row.value), "center": float(row.center),
-             "lower": float(row.lower), "upper": float(row.upper), "mark": mark_label(row.mark)}
+             "lower": float(row.lower), "upper": float(row.upper), "mark": labels[row.mark]}
             for row in chart.points.itertuples(index=False)]
     return Table(f"spc_{chart.question_code}", title, columns, rows)
 
