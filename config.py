@@ -150,6 +150,8 @@ class Config:
     OPINIA_HEAVY_LOCK_DIR: str = field(default_factory=lambda: os.environ.get("OPINIA_HEAVY_LOCK_DIR", ""))
     OPINIA_WEB_CSV_MAX_RESPONSES: int = field(default_factory=lambda: _env_int("OPINIA_WEB_CSV_MAX_RESPONSES", 50_000))
     OPINIA_WEB_XLSX_MAX_RESPONSES: int = field(default_factory=lambda: _env_int("OPINIA_WEB_XLSX_MAX_RESPONSES", 20_000))
+    # The report's appendix A: per department and rating, the most frequent comments shown (all are in the exports).
+    OPINIA_REPORT_COMMENTS_PER_RATING: int = field(default_factory=lambda: _env_int("OPINIA_REPORT_COMMENTS_PER_RATING", 3))
     RATELIMIT_STORAGE_URI: str = field(default_factory=lambda: os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     # Prefix of the limiter's keys, so that several installs (or test runs) can share one Redis.
     RATELIMIT_KEY_PREFIX: str = field(default_factory=lambda: os.environ.get("RATELIMIT_KEY_PREFIX", ""))

@@ -25,6 +25,8 @@ from analytics.service import as_period, compute_indicators, resolve_scope
 LOCALE = "pl_PL"
 DASH = "—"
 TOP_COMMENTS_PER_DEPARTMENT = 10
+# Appendix A: per department and rating this many of the most frequent comments (``OPINIA_REPORT_COMMENTS_PER_RATING``).
+DEFAULT_COMMENTS_PER_RATING = 3
 TOP_THEMES = 6
 QUOTES_PER_THEME = 2
 DEFAULT_MIN_SAMPLE = 30
@@ -150,6 +152,32 @@ class DepartmentSection:
     objectives: list[dict]
     comments: list[dict]
     comments_total: int
+    comment_groups: list[CommentGroup] = field(default_factory=list)
+
+
+@dataclass
+class CommentGroup:
+    """Appendix A: one department's comments with one rating (``None``: without a rating) — the most frequent
+    ``rows`` of ``total`` comments, and how many of them are not shown."""
+
+    rating: int | None
+    total: int
+    rows: list[dict]
+
+    @property
+    def more(self) -> int:
+        return self.total - sum(row["count"] for row in self.rows)
+
+
+def comment_groups(rows: list[dict], per_rating: int) -> list[CommentGroup]:
+    """One department's rows of ``report_data.grouped_comments`` as appendix A's groups, in the report's order."""
+    groups: list[CommentGroup] = []
+    for row in rows:
+        if not groups or groups[-1].rating != row["rating"]:
+            groups.append(CommentGroup(row["rating"], row["rating_total"], []))
+        if row["rank_in_rating"] <= per_rating:
+            groups[-1].rows.append(row)
+    return groups
 
 
 @dataclass
@@ -165,7 +193,7 @@ class ManagementReport:
     office_trend: list[dict]
     office_csat_target: float | None
     departments: list[DepartmentSection]
-    comments: list[dict]
+    comments_per_rating: int
     channels: dict[str, int]
     question_texts: dict[str, dict]
     min_samples: list[int] = field(default_factory=list)
@@ -335,7 +363,8 @@ def csat_target(objectives: list[dict], scope: str, code: str | None) -> float |
     return None
 
 
-def department_sections(indicators: dict, trend: dict, comments: list[dict], objectives: list[dict]) -> list[DepartmentSection]:
+def department_sections(indicators: dict, trend: dict, comments: list[dict], objectives: list[dict],
+                        per_rating: int = DEFAULT_COMMENTS_PER_RATING) -> list[DepartmentSection]:
     sections = []
     for department in indicators["by_department"]:
         code = department["code"]
@@ -352,8 +381,9 @@ def department_sections(indicators: dict, trend: dict, comments: list[dict], obj
             csat_target=csat_target(objectives, "department", code),
             objectives=[o for o in objectives if (o["scope"] == "department" and o["scope_code"] == code)
                         or (o["scope"] == "service_point" and o["scope_code"] in counter_codes)],
-            comments=own_comments[:TOP_COMMENTS_PER_DEPARTMENT],
-            comments_total=sum(c["count"] for c in own_comments),
+            comments=[c for c in own_comments if c["rank_in_department"] <= TOP_COMMENTS_PER_DEPARTMENT],
+            comments_total=own_comments[0]["department_total"] if own_comments else 0,
+            comment_groups=comment_groups(own_comments, per_rating),
         ))
     return sections
 
@@ -382,12 +412,13 @@ def build_report(period: Period | str, department_code: str | None = None, progr
     progress("trend kwartalny")
     trend = report_data.quarterly_series(report_data.trend_quarters(period), scope)
     progress("komentarze mieszkańców")
-    comments = report_data.grouped_comments(period, scope)
+    per_rating = max(0, int(current_app.config.get("OPINIA_REPORT_COMMENTS_PER_RATING", DEFAULT_COMMENTS_PER_RATING)))
+    comments = report_data.grouped_comments(period, scope, TOP_COMMENTS_PER_DEPARTMENT, per_rating)
     channels = report_data.channel_counts(period, scope)
     texts = report_data.question_texts()
-    from comments.services import compute_theme_summary
+    from comments.services import theme_summary
 
-    themes = themes_section(compute_theme_summary(period, department_code).as_dict())
+    themes = themes_section(theme_summary(period, department_code).as_dict())
 
     objectives = describe_objectives(indicators["objectives"], _scope_names(indicators, office_name))
     headline = Headline.of(indicators["responses"], indicators["questions"])
@@ -404,8 +435,8 @@ def build_report(period: Period | str, department_code: str | None = None, progr
         objectives=objectives,
         office_trend=trimmed_trend(trend["office"]),
         office_csat_target=csat_target(objectives, "department" if department_code else "office", department_code),
-        departments=department_sections(indicators, trend, comments, objectives),
-        comments=comments,
+        departments=department_sections(indicators, trend, comments, objectives, per_rating),
+        comments_per_rating=per_rating,
         channels=channels,
         question_texts=texts,
         min_samples=sorted({o["min_sample"] for o in objectives} | {DEFAULT_MIN_SAMPLE}),
