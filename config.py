@@ -173,7 +173,10 @@ class Config:
 def engine_options(config: dict[str, Any]) -> dict[str, Any]:
     """SQLALCHEMY_ENGINE_OPTIONS for the configured database: a bounded, checked pool for PostgreSQL.
 
-    SQLite keeps Flask-SQLAlchemy's defaults (its pragmas are set in ``survey.sqlite``).
+    SQLite keeps Flask-SQLAlchemy's defaults (its pragmas are set in ``survey.sqlite``). PostgreSQL's JIT is off:
+    the report's and the dashboards' grouped reads over a year are estimated costly enough to be compiled, and
+    the compiling took longer than the query (the report's comment groups of a year at 1,000,000 responses:
+    6.6 s, of which 4.9 s JIT, against ~1.5 s without it; indicators 1.6 s → 0.5 s).
     """
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return {}
@@ -183,4 +186,5 @@ def engine_options(config: dict[str, Any]) -> dict[str, Any]:
         "pool_timeout": config["OPINIA_DB_POOL_TIMEOUT"],
         "pool_recycle": config["OPINIA_DB_POOL_RECYCLE"],
         "pool_pre_ping": True,
+        "connect_args": {"options": "-c jit=off"},
     }
