@@ -8,7 +8,6 @@ its first export starts that browser (about a second), later ones take milliseco
 from __future__ import annotations
 
 import base64
-import re
 import threading
 import warnings
 from collections.abc import Callable
@@ -42,16 +41,6 @@ from survey.text_safety import clean_text
 
 CHART_WIDTH, CHART_HEIGHT = 760, 330
 QUARTER_LABELS = {"month": "kwartał"}
-# Plotly's SVG holds a third of its elements as empty layers (``<g class="imagelayer"/>``) and path-less
-# ``<path class="xlines-below"/>``; they draw nothing, but WeasyPrint parses, cascades and walks each one.
-EMPTY_SVG_ELEMENT = re.compile(r'<g(?: [^>]*)?/>|<g(?: [^>]*)?></g>|<path(?: class="[^"]*")?/>')
-
-
-def without_empty_elements(svg: str) -> str:
-    """The SVG without empty groups and path-less paths (repeated: removing one may empty its parent)."""
-    while (slimmer := EMPTY_SVG_ELEMENT.sub("", svg)) != svg:
-        svg = slimmer
-    return svg
 
 
 def figure_svg(figure: go.Figure, width: int = CHART_WIDTH, height: int = CHART_HEIGHT) -> str:
@@ -59,7 +48,7 @@ def figure_svg(figure: go.Figure, width: int = CHART_WIDTH, height: int = CHART_
     with warnings.catch_warnings():
         # plotly 6 warns that kaleido < 1.0 is deprecated; 0.2.1 is the version that bundles its own Chromium.
         warnings.simplefilter("ignore", DeprecationWarning)
-        return without_empty_elements(figure.to_image(format="svg", width=width, height=height).decode("utf-8"))
+        return figure.to_image(format="svg", width=width, height=height).decode("utf-8")
 
 
 def start_chart_export() -> threading.Thread:

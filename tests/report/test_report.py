@@ -196,11 +196,3 @@ def test_answer_counts_of_the_data_appendix_are_labelled_in_polish():
     assert labelled_counts(choice, {"options": {"lt5": "krócej niż 5 minut"}}) == [("krócej niż 5 minut", 2), ("gt30", 0)]
     rating = {"kind": "rating_5", "distribution": {"1": 0, "5": 4}}
     assert labelled_counts(rating, {}) == [("1", 0), ("5", 4)]
-
-
-def test_empty_chart_layers_are_left_out_and_drawings_kept():
-    from report.render import without_empty_elements
-
-    svg = ('<svg><g class="imagelayer"/><g class="x"><g class="y"></g></g><path class="xlines-below"/>'
-           '<path class="js-line" d="M0,0h1"/><g class="t"><text>CSAT</text></g></svg>')
-    assert without_empty_elements(svg) == '<svg><path class="js-line" d="M0,0h1"/><g class="t"><text>CSAT</text></g></svg>'
