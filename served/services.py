@@ -7,6 +7,7 @@ file holds (importing a file twice changes nothing), writes the audit log and em
 """
 from __future__ import annotations
 
+from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -126,7 +127,7 @@ def _forget_dashboards() -> None:
 
 def _counters_for_coverage(points: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
     """Active counters, and inactive ones that still have queue data in the period."""
-    keep = set(queries.active_counter_ids()) | set(hours["service_point_id"])
+    keep = set(queries.active_counter_ids()) | set(hours["service_point_id"].tolist())
     return points[points["id"].isin(keep)]
 
 
@@ -144,14 +145,18 @@ def served_indicators(period: Period, service_points: pd.DataFrame, restricted: 
     hours["department"] = hours["service_point_id"].map(points["department_code"])
     slots = calc.opening_slots(pd.Timestamp(period.start), pd.Timestamp(period.end), period.tz_name, opening_hours())
     counted = _counters_for_coverage(service_points, hours)
-    per_department = counted.groupby("department_code").size().to_dict()
-    bands = queries.rating_counts_by_wait_band(period.start, period.end, ids, rating_question_ids)
+    counted_codes = set(counted["code"].tolist())
+    per_department = Counter(counted["department_code"].tolist())
+    # Ratings by wait band come from the counter-hours with a measured wait: without any, there is nothing to join.
+    timed = bool(hours["average_wait_minutes"].notna().any())
+    bands = (queries.rating_counts_by_wait_band(period.start, period.end, ids, rating_question_ids) if timed
+             else queries.empty_band_counts())
     return {
         "scope": calc.served_summary(hours, slots, len(counted)),
         "by_department": calc.grouped_summaries(hours, "department", slots,
-                                                {code: int(per_department.get(code, 0)) for code in departments}),
+                                                {code: per_department[code] for code in departments}),
         "by_service_point": calc.grouped_summaries(hours, "service_point", slots,
-                                                   {code: int(code in set(counted["code"])) for code in points["code"]}),
+                                                   {code: int(code in counted_codes) for code in points["code"]}),
         "csat_by_wait_band": calc.csat_by_wait_band(bands),
     }
 
