@@ -201,6 +201,25 @@ def department_catalog() -> pd.DataFrame:
     return pd.DataFrame(_rows(statement), columns=["id", "code", "name"])
 
 
+def office_catalog() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``department_catalog()`` and ``service_point_catalog()`` — the latter with each counter's ``active``
+    flag — read in one statement (departments without counters included)."""
+    statement = (
+        sa.select(Department.id, Department.code, Department.name, ServicePoint.id, ServicePoint.code, ServicePoint.name,
+                  ServicePoint.active)
+        .outerjoin(ServicePoint, ServicePoint.department_id == Department.id)
+        .order_by(Department.code, ServicePoint.code)
+    )
+    departments: dict[int, tuple] = {}
+    points = []
+    for department_id, department_code, department_name, point_id, code, name, active in _rows(statement):
+        departments.setdefault(department_id, (department_id, department_code, department_name))
+        if point_id is not None:
+            points.append((point_id, code, name, department_id, department_code, department_name, bool(active)))
+    columns = ["id", "code", "name", "department_id", "department_code", "department_name", "active"]
+    return pd.DataFrame(list(departments.values()), columns=["id", "code", "name"]), pd.DataFrame(points, columns=columns)
+
+
 def question_catalog() -> tuple[list[dict], dict[int, tuple[str, str]]]:
     """The questions to report, by stable code, and every stored question id mapped to ``(code, kind)``.
 

@@ -35,7 +35,8 @@ class Scope:
     code: str | None
     name: str
     department_code: str | None
-    service_points: pd.DataFrame  # rows of queries.service_point_catalog() in scope
+    service_points: pd.DataFrame  # rows of queries.office_catalog()'s counters in scope (with ``active``)
+    departments: pd.DataFrame  # every department of the office: queries.office_catalog()'s first frame
 
     @property
     def service_point_ids(self) -> list[int] | None:
@@ -55,7 +56,7 @@ def as_period(period: Period | str) -> Period:
 
 def resolve_scope(department_code: str | None = None, service_point_code: str | None = None) -> Scope:
     """The whole office, one department or one counter; ``ScopeError`` for unknown or mismatched codes."""
-    catalog = queries.service_point_catalog()
+    departments, catalog = queries.office_catalog()
     if service_point_code:
         rows = catalog[catalog["code"] == service_point_code]
         if rows.empty:
@@ -63,15 +64,14 @@ def resolve_scope(department_code: str | None = None, service_point_code: str | 
         row = rows.iloc[0]
         if department_code and row["department_code"] != department_code:
             raise ScopeError(f"service point {service_point_code!r} does not belong to department {department_code!r}")
-        return Scope("service_point", service_point_code, row["name"], row["department_code"], rows)
+        return Scope("service_point", service_point_code, row["name"], row["department_code"], rows, departments)
     if department_code:
-        departments = queries.department_catalog()
         match = departments[departments["code"] == department_code]
         if match.empty:
             raise ScopeError(f"unknown department {department_code!r}")
         rows = catalog[catalog["department_code"] == department_code]
-        return Scope("department", department_code, match.iloc[0]["name"], department_code, rows)
-    return Scope("office", None, current_app.config.get("OPINIA_OFFICE_NAME", "office"), None, catalog)
+        return Scope("department", department_code, match.iloc[0]["name"], department_code, rows, departments)
+    return Scope("office", None, current_app.config.get("OPINIA_OFFICE_NAME", "office"), None, catalog, departments)
 
 
 def _boundaries(periods: list[Period]) -> list[datetime]:
@@ -138,7 +138,7 @@ def _by_month(current: tallies.GroupCounts, period: Period, questions: list[dict
 
 def _department_entries(scope: Scope) -> list[tuple[str, str]]:
     """Every department for the office (also those without counters), else the scope's own department."""
-    departments = queries.department_catalog()
+    departments = scope.departments
     if scope.kind != "office":
         departments = departments[departments["code"] == scope.department_code]
     return list(zip(departments["code"], departments["name"]))

@@ -127,7 +127,9 @@ def _forget_dashboards() -> None:
 
 def _counters_for_coverage(points: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
     """Active counters, and inactive ones that still have queue data in the period."""
-    keep = set(queries.active_counter_ids()) | set(hours["service_point_id"].tolist())
+    active = (points.loc[points["active"], "id"].tolist() if "active" in points.columns  # known from the catalog
+              else queries.active_counter_ids())
+    keep = set(active) | set(hours["service_point_id"].tolist())
     return points[points["id"].isin(keep)]
 
 
@@ -135,7 +137,8 @@ def served_indicators(period: Period, service_points: pd.DataFrame, restricted: 
                       rating_question_ids: list[int]) -> dict:
     """The served-customer indicators of the scope, of each of ``departments`` and of each counter in it.
 
-    ``service_points``: the scope's counters (``id, code, department_code``); ``restricted``: whether the
+    ``service_points``: the scope's counters (``id, code, department_code``, and ``active`` when known — else it
+    is read); ``restricted``: whether the
     scope is narrower than the office (else no counter filter is applied).
     """
     ids = [int(i) for i in service_points["id"]] if restricted else None
