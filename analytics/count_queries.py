@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from extensions import db
-from survey.models import AnswerDayCount, AnswerHourCount
+from survey.models import AnswerDayCount, AnswerHourCount, ResponseHourCount
 
 DAY = timedelta(days=1)
 
@@ -83,6 +83,46 @@ def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point
                   counts.c.value, total.label("count"))
         .group_by(sa.literal_column("1"), counts.c.service_point_id, counts.c.question_id, counts.c.value)
         .having(total > 0)
+    )
+
+
+def _points(column, service_point_ids: Sequence[int] | None):
+    return sa.true() if service_point_ids is None else column.in_(list(service_point_ids))
+
+
+def hourly_response_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None):
+    """``bucket, service_point_id, count`` of responses, from the hour table."""
+    hours = ResponseHourCount
+    return (
+        sa.select(bucket_expression(hours.hour, boundaries).label("bucket"), hours.service_point_id, sa.func.sum(hours.n).label("count"))
+        .where(_in_range(hours.hour, boundaries[0], boundaries[-1]), _points(hours.service_point_id, service_point_ids))
+        .group_by(sa.literal_column("1"), hours.service_point_id)
+    )
+
+
+def response_hours_statement(start: datetime, end: datetime, service_point_ids: Sequence[int] | None):
+    """``hour, count``: responses per UTC hour in ``[start, end)``, hours without any left out."""
+    hours = ResponseHourCount
+    return (
+        sa.select(hours.hour, sa.func.sum(hours.n).label("count"))
+        .where(_in_range(hours.hour, start, end), _points(hours.service_point_id, service_point_ids))
+        .group_by(hours.hour)
+        .having(sa.func.sum(hours.n) > 0)
+    )
+
+
+def responses_with_hours_statement(boundaries: Sequence[datetime], start: datetime, end: datetime,
+                                   service_point_ids: Sequence[int] | None):
+    """Both statements above in one round trip: ``bucket, service_point_id, hour, count`` rows whose ``hour``
+    is null for the counts per bucket and counter, and whose ``bucket`` and counter are null for the hours."""
+    hours = ResponseHourCount
+    counts = hourly_response_counts_statement(boundaries, service_point_ids)
+    no_hour = sa.type_coerce(sa.null(), hours.hour.type).label("hour")
+    no_int = sa.type_coerce(sa.null(), sa.Integer)
+    by_hour = response_hours_statement(start, end, service_point_ids)
+    return sa.union_all(
+        counts.with_only_columns(*counts.selected_columns[:2], no_hour, counts.selected_columns[2]),
+        by_hour.with_only_columns(no_int, no_int, *by_hour.selected_columns),
     )
 
 

@@ -22,6 +22,9 @@ from analytics.count_queries import (  # noqa: F401 (bucket_expression, split_da
     bucket_expression,
     hourly_answer_counts_statement,
     hourly_counts_cover,
+    hourly_response_counts_statement,
+    response_hours_statement,
+    responses_with_hours_statement,
     split_days_and_hours,
     text_answer_total,
 )
@@ -32,7 +35,6 @@ from survey.models import (
     QualityObjective,
     Question,
     Response,
-    ResponseHourCount,
     ServicePoint,
     SurveyVersion,
 )
@@ -117,16 +119,26 @@ def answer_counts(
 def response_count_rows(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, source: str = "auto") -> list[tuple]:
     """``(bucket, service_point_id, count)`` of responses."""
     if source == "hourly" or (source == "auto" and hourly_counts_cover(boundaries)):
-        column, points, count = ResponseHourCount.hour, ResponseHourCount.service_point_id, sa.func.sum(ResponseHourCount.n)
-    else:
-        column, points, count = Response.submitted_at, Response.service_point_id, sa.func.count()
-    scope = sa.true() if service_point_ids is None else points.in_(list(service_point_ids))
+        return _rows(hourly_response_counts_statement(boundaries, service_point_ids))
     statement = (
-        sa.select(bucket_expression(column, boundaries).label("bucket"), points, count.label("count"))
-        .where(_in_range(column, boundaries[0], boundaries[-1]), scope)
-        .group_by(sa.literal_column("1"), points)
+        sa.select(bucket_expression(Response.submitted_at, boundaries).label("bucket"), Response.service_point_id,
+                  sa.func.count().label("count"))
+        .where(_in_range(Response.submitted_at, boundaries[0], boundaries[-1]), _scope_filter(service_point_ids))
+        .group_by(sa.literal_column("1"), Response.service_point_id)
     )
     return _rows(statement)
+
+
+def response_count_and_hour_rows(boundaries: Sequence[datetime], start: datetime, end: datetime,
+                                 service_point_ids: Sequence[int] | None, source: str = "auto") -> tuple[list, list]:
+    """``response_count_rows(boundaries, ...)`` and ``response_hour_rows(start, end, ...)``, in one round trip
+    when both are read from the hour table."""
+    if not (source == "hourly" or (source == "auto" and hourly_counts_cover([*boundaries, start, end]))):
+        return (response_count_rows(boundaries, service_point_ids, source),
+                response_hour_rows(start, end, service_point_ids, source))
+    rows = _rows(responses_with_hours_statement(boundaries, start, end, service_point_ids))
+    return ([(bucket, point, count) for bucket, point, hour, count in rows if hour is None],
+            [(hour, count) for _bucket, _point, hour, count in rows if hour is not None])
 
 
 def response_counts(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, source: str = "auto") -> pd.DataFrame:
@@ -154,14 +166,7 @@ def response_hour_rows(start: datetime, end: datetime, service_point_ids: Sequen
     """``(moment, count)``: responses per UTC hour (per minute from the raw table) as aware UTC datetimes,
     to make local; hours without responses are left out."""
     if source == "hourly" or (source == "auto" and hourly_counts_cover([start, end])):
-        scope = sa.true() if service_point_ids is None else ResponseHourCount.service_point_id.in_(list(service_point_ids))
-        statement = (
-            sa.select(ResponseHourCount.hour, sa.func.sum(ResponseHourCount.n))
-            .where(_in_range(ResponseHourCount.hour, start, end), scope)
-            .group_by(ResponseHourCount.hour)
-            .having(sa.func.sum(ResponseHourCount.n) > 0)
-        )
-        return _rows(statement)
+        return _rows(response_hours_statement(start, end, service_point_ids))
     minute = _utc_minute(Response.submitted_at).label("minute_utc")
     statement = (
         sa.select(minute, sa.func.count().label("count"))

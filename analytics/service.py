@@ -7,7 +7,7 @@ rows in plain Python (``analytics.tally``: pandas would cost more than the sums 
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -83,9 +83,11 @@ def _boundaries(periods: list[Period]) -> list[datetime]:
 
 
 def _fetch_counts(periods: list[Period], scope: Scope, question_ids: dict[int, tuple[str, str]], source: str,
-                  by_month: Period | None = None) -> list[tallies.GroupCounts]:
+                  by_month: Period | None = None, with_hours: bool = False) -> tuple[list[tallies.GroupCounts], list[tuple]]:
     """The counts of each of ``periods`` (office, departments, counters; months of ``by_month``), from one
-    answer-count and one response-count ``GROUP BY`` covering them all."""
+    answer-count and one response-count ``GROUP BY`` covering them all; ``with_hours``: the same response
+    statement also brings the responses per UTC hour of the last period (``(moment, count)`` rows, for
+    ``weekday_hour_cells``)."""
     boundaries = _boundaries(periods)
     starts = boundaries[:-1]
     months = {month.start for month in by_month.months()} if by_month else set()
@@ -97,9 +99,13 @@ def _fetch_counts(periods: list[Period], scope: Scope, question_ids: dict[int, t
         departments=dict(zip(points["id"].tolist(), points["department_code"].tolist())),
     )
     answers = queries.answer_count_rows(boundaries, scope.service_point_ids, question_ids, source)
-    responses = queries.response_count_rows(boundaries, scope.service_point_ids, source)
+    if with_hours:
+        responses, hours = queries.response_count_and_hour_rows(boundaries, periods[-1].start, periods[-1].end,
+                                                                scope.service_point_ids, source)
+    else:
+        responses, hours = queries.response_count_rows(boundaries, scope.service_point_ids, source), []
     codes = {qid: code for qid, (code, _kind) in question_ids.items()}
-    return tallies.tally(layout, answers, responses, codes, len(periods))
+    return tallies.tally(layout, answers, responses, codes, len(periods)), hours
 
 
 def _questions(counts: tallies.GroupCounts, group, questions: list[dict]) -> list[dict]:
@@ -187,7 +193,8 @@ def compute_indicators(
     previous_period = period.comparison(today)
     scope = resolve_scope(department_code, service_point_code)
     questions, question_ids = queries.question_catalog()
-    previous, current = _fetch_counts([previous_period, period], scope, question_ids, source, by_month=period)
+    (previous, current), hours = _fetch_counts([previous_period, period], scope, question_ids, source,
+                                               by_month=period, with_hours=True)
 
     responses = current.responses_of(tallies.OFFICE)
     office = {"responses": responses, "questions": _with_changes(current, previous, tallies.OFFICE, questions)}
@@ -213,7 +220,7 @@ def compute_indicators(
         "by_department": by_department,
         "by_service_point": by_service_point,
         "by_month": _by_month(current, period, questions),
-        "by_weekday_hour": weekday_hour_counts(period, scope, source=source),
+        "by_weekday_hour": weekday_hour_cells(hours, period.tz_name),
         "objectives": _evaluate_objectives(scope, office, by_department, by_service_point),
     }
     # The queue system's figures (CAF 6.2), added in one step of their own: see served.services.
@@ -224,9 +231,15 @@ def weekday_hour_counts(period: Period | str, scope: Scope | None = None, *, sou
     """Responses per local weekday (0 = Monday) and hour, only the non-empty cells, for heat maps."""
     period = as_period(period)
     scope = scope or resolve_scope()
+    return weekday_hour_cells(queries.response_hour_rows(period.start, period.end, scope.service_point_ids, source),
+                              period.tz_name)
+
+
+def weekday_hour_cells(hours: Iterable[tuple[datetime, int]], tz_name: str) -> list[dict]:
+    """``(moment, count)`` rows (aware UTC) summed per local weekday and hour, in order (pure)."""
     cells: dict[tuple[int, int], int] = {}
-    tz = ZoneInfo(period.tz_name)
-    for moment, count in queries.response_hour_rows(period.start, period.end, scope.service_point_ids, source):
+    tz = ZoneInfo(tz_name)
+    for moment, count in hours:
         local = moment.astimezone(tz)
         cells[local.weekday(), local.hour] = cells.get((local.weekday(), local.hour), 0) + int(count)
     return [
@@ -250,7 +263,7 @@ def indicators_by_month(
     if kinds is not None:
         questions = [q for q in questions if q["kind"] in kinds]
         question_ids = {qid: code_kind for qid, code_kind in question_ids.items() if code_kind[1] in kinds}
-    (counts,) = _fetch_counts([period], scope, question_ids, source, by_month=period)
+    (counts,), _hours = _fetch_counts([period], scope, question_ids, source, by_month=period)
     return _by_month(counts, period, questions)
 
 
