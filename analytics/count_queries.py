@@ -4,7 +4,9 @@ a period cut at local midnights, and the grouped counts read from them.
 A period is read from whole UTC days (``answer_day_counts``) plus the hours around each local midnight that
 cuts a day (``answer_hour_counts``): thousands of rows per quarter instead of millions of answers. Time
 buckets are cut by a ``CASE`` over UTC boundaries computed from local midnights, which works the same on
-SQLite and PostgreSQL and respects daylight saving. ``analytics.queries`` runs them.
+SQLite and PostgreSQL and respects daylight saving. ``raw_answer_counts_statement`` groups the same counts
+from the answers themselves (the fallback for offices whose midnight is not on a whole UTC hour).
+``analytics.queries`` runs them.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from extensions import db
-from survey.models import AnswerDayCount, AnswerHourCount, ResponseHourCount
+from survey.models import Answer, AnswerDayCount, AnswerHourCount, Response, ResponseHourCount
 
 DAY = timedelta(days=1)
 
@@ -123,6 +125,29 @@ def responses_with_hours_statement(boundaries: Sequence[datetime], start: dateti
     return sa.union_all(
         counts.with_only_columns(*counts.selected_columns[:2], no_hour, counts.selected_columns[2]),
         by_hour.with_only_columns(no_int, no_int, *by_hour.selected_columns),
+    )
+
+
+def raw_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, text_question_ids: Sequence[int]):
+    """``bucket, service_point_id, question_id, value_int, value_text, count`` straight from the answers.
+
+    Free-text answers are counted without their text (grouping by every comment would be pointless).
+    """
+    bucket = bucket_expression(Response.submitted_at, boundaries).label("bucket")
+    value_text = sa.case((Answer.question_id.in_(list(text_question_ids)), sa.null()), else_=Answer.value_text)
+    return (
+        sa.select(
+            bucket,
+            Response.service_point_id,
+            Answer.question_id,
+            Answer.value_int,
+            value_text.label("value_text"),
+            sa.func.count().label("count"),
+        )
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(_in_range(Response.submitted_at, boundaries[0], boundaries[-1]), _points(Response.service_point_id, service_point_ids))
+        .group_by(sa.literal_column("1"), Response.service_point_id, Answer.question_id, Answer.value_int, sa.literal_column("5"))
     )
 
 

@@ -23,6 +23,7 @@ from analytics.count_queries import (  # noqa: F401 (bucket_expression, split_da
     hourly_answer_counts_statement,
     hourly_counts_cover,
     hourly_response_counts_statement,
+    raw_answer_counts_statement,
     response_hours_statement,
     responses_with_hours_statement,
     split_days_and_hours,
@@ -45,29 +46,6 @@ MAX_COMMENTS_PER_PAGE = 200
 
 def _scope_filter(service_point_ids: Sequence[int] | None):
     return sa.true() if service_point_ids is None else Response.service_point_id.in_(list(service_point_ids))
-
-
-def raw_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, text_question_ids: Sequence[int]):
-    """``bucket, service_point_id, question_id, value_int, value_text, count`` straight from the answers.
-
-    Free-text answers are counted without their text (grouping by every comment would be pointless).
-    """
-    bucket = bucket_expression(Response.submitted_at, boundaries).label("bucket")
-    value_text = sa.case((Answer.question_id.in_(list(text_question_ids)), sa.null()), else_=Answer.value_text)
-    return (
-        sa.select(
-            bucket,
-            Response.service_point_id,
-            Answer.question_id,
-            Answer.value_int,
-            value_text.label("value_text"),
-            sa.func.count().label("count"),
-        )
-        .select_from(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .where(_in_range(Response.submitted_at, boundaries[0], boundaries[-1]), _scope_filter(service_point_ids))
-        .group_by(sa.literal_column("1"), Response.service_point_id, Answer.question_id, Answer.value_int, sa.literal_column("5"))
-    )
 
 
 def _typed_value(kind: str, value_int, value_text):
