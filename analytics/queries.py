@@ -70,11 +70,11 @@ def answer_count_rows(
     """
     if source == "hourly" or (source == "auto" and hourly_counts_cover(boundaries)):
         statement = hourly_answer_counts_statement(boundaries, service_point_ids, list(question_ids))
-        return [
-            (bucket, sp, qid, _typed_value(question_ids[qid][1], value if value.lstrip("-").isdigit() else None, value), n)
-            for bucket, sp, qid, value, n in _rows(statement)
-            if qid in question_ids
-        ]
+        typed: dict[tuple[int, str], object] = {}  # a few dozen (question, value) pairs among hundreds of rows
+        for _bucket, _sp, qid, value, _n in (rows := _rows(statement)):
+            if (qid, value) not in typed and qid in question_ids:
+                typed[qid, value] = _typed_value(question_ids[qid][1], value if value.lstrip("-").isdigit() else None, value)
+        return [(bucket, sp, qid, typed[qid, value], n) for bucket, sp, qid, value, n in rows if qid in question_ids]
     text_ids = [qid for qid, (_code, kind) in question_ids.items() if kind == "text"]
     return [
         (bucket, sp, qid, _typed_value(question_ids[qid][1], value_int, value_text), n)

@@ -84,6 +84,20 @@ def statements(period_text: str):
     return main, [main, responses, hours], raw, minimal
 
 
+def _cpu_ns(backend_pid: int | None) -> int | None:
+    """CPU time used so far by this process and by the PostgreSQL backend serving it (``/proc/<pid>/schedstat``:
+    nanoseconds on a CPU), or None when the backend's figures cannot be read (a server on another machine).
+    Unlike wall time it does not grow while the shared machine's other work holds the CPUs."""
+    own = time.process_time_ns()
+    if backend_pid is None:
+        return own
+    try:
+        with open(f"/proc/{backend_pid}/schedstat") as stat:
+            return own + int(stat.read().split()[0])
+    except OSError:
+        return None
+
+
 def _best_median(values: list[float], digits: int = 3) -> str:
     ordered = sorted(values)
     return f"best {ordered[0]:.{digits}f}, median {ordered[len(ordered) // 2]:.{digits}f}"
@@ -93,6 +107,8 @@ def run(n_responses: int, database_url: str | None, period: str, repeat: int, ra
     url = seed_in_child(n_responses, database_url)
     app = make_app(url)
     with app.app_context():
+        import sqlalchemy as sa
+
         from analytics.service import compute_indicators
         from extensions import db
 
@@ -105,6 +121,11 @@ def run(n_responses: int, database_url: str | None, period: str, repeat: int, ra
             for statement in all_statements:
                 db.session.execute(statement).all()
 
+        postgres = db.engine.dialect.name == "postgresql"
+
+        def backend_pid() -> int | None:
+            return db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar() if postgres else None
+
         load_before = os.getloadavg()
         started = time.perf_counter()
         result = compute_indicators(period)
@@ -112,10 +133,18 @@ def run(n_responses: int, database_url: str | None, period: str, repeat: int, ra
         bare(main)()
         # Interleaved rounds: each ratio compares two timings taken a moment apart, so load that comes and
         # goes on a shared machine hits both sides of the same round.
-        rounds = []
+        # CPU (this process + its PostgreSQL backend) of the indicators and of the bare GROUP BY: the cost itself.
+        rounds, cpu_ratios = [], []
         for _ in range(repeat):
+            pid = backend_pid()
+            cpu_start = _cpu_ns(pid)
             indicators_time = timed(lambda: compute_indicators(period), 1)[0]
-            rounds.append((indicators_time, timed(bare(main), 1)[0], timed(bare_all, 1)[0],
+            cpu_middle = _cpu_ns(pid)
+            baseline_time = timed(bare(main), 1)[0]
+            cpu_end = _cpu_ns(pid)
+            if None not in (cpu_start, cpu_middle, cpu_end) and cpu_end > cpu_middle:
+                cpu_ratios.append((cpu_middle - cpu_start) / (cpu_end - cpu_middle))
+            rounds.append((indicators_time, baseline_time, timed(bare_all, 1)[0],
                            timed(lambda: compute_indicators(period, department), 1)[0]))
         indicators, baseline, baseline_all, in_department = (list(column) for column in zip(*rounds))
         ratios = [i / b for i, b, _a, _d in rounds]
@@ -139,6 +168,9 @@ def run(n_responses: int, database_url: str | None, period: str, repeat: int, ra
     print(f"ratio indicators / same GROUP BY, per round:           {_best_median(ratios, 2)}x "
           f"(target <= {TARGET_RATIO:.1f}x); fastest / fastest {min(indicators) / min(baseline):.2f}x")
     print(f"ratio indicators / all 3 statements, per round:        {_best_median(ratios_all, 2)}x")
+    if cpu_ratios:
+        print(f"CPU ratio indicators / same GROUP BY (this process + its database backend), per round: "
+              f"{_best_median(cpu_ratios, 2)}x")
     print(f"bare GROUP BY of the same counts on the raw answers:   {raw_time:.3f} s   ratio {warm / raw_time:.4f}x")
     print(f"minimal raw GROUP BY ({period} only, question x value): {minimal_time:.3f} s   ratio {warm / minimal_time:.4f}x")
     print(f"peak memory (RSS) of this process:                     {peak:.0f} MiB   (target < {TARGET_MEMORY_MIB} MiB)")

@@ -101,7 +101,8 @@ def rating_counts_by_wait_band(start: datetime, end: datetime, service_point_ids
 
 def empty_band_counts() -> pd.DataFrame:
     """What ``rating_counts_by_wait_band`` answers when no counter-hour has a measured wait."""
-    return _band_frame([])
+    return pd.DataFrame({"band": pd.Series(dtype=object), "value": pd.Series(dtype="float64"),
+                         "count": pd.Series(dtype=object)})
 
 
 def _band_frame(rows: list) -> pd.DataFrame:

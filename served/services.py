@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import IO
 
@@ -125,6 +126,12 @@ def _forget_dashboards() -> None:
 
 # ---- indicators -------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=64)
+def _opening_slots(start: datetime, end: datetime, tz_name: str, opening_text: str) -> pd.DatetimeIndex:
+    """``calc.opening_slots`` of a period, kept: it depends on nothing else (a ``DatetimeIndex`` is immutable)."""
+    return calc.opening_slots(pd.Timestamp(start), pd.Timestamp(end), tz_name, calc.parse_opening_hours(opening_text))
+
+
 def _counters_for_coverage(points: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
     """Active counters, and inactive ones that still have queue data in the period."""
     active = (points.loc[points["active"], "id"].tolist() if "active" in points.columns  # known from the catalog
@@ -146,7 +153,7 @@ def served_indicators(period: Period, service_points: pd.DataFrame, restricted: 
     points = service_points.set_index("id")
     hours["service_point"] = hours["service_point_id"].map(points["code"])
     hours["department"] = hours["service_point_id"].map(points["department_code"])
-    slots = calc.opening_slots(pd.Timestamp(period.start), pd.Timestamp(period.end), period.tz_name, opening_hours())
+    slots = _opening_slots(period.start, period.end, period.tz_name, current_app.config["OPINIA_OPENING_HOURS"])
     counted = _counters_for_coverage(service_points, hours)
     counted_codes = set(counted["code"].tolist())
     per_department = Counter(counted["department_code"].tolist())
