@@ -5,16 +5,14 @@ import json
 
 import click
 
+from analytics.cli_common import percent, points, scope_options
 from analytics.periods import PeriodError
 from analytics.service import ScopeError, compute_indicators
 from served.cli import served_table_lines
 
 
 @click.command("indicators")
-@click.option("--period", required=True, help="2026 | 2026-Q3 | 2026-09 | 2026-07-01..2026-08-15 (office time zone)")
-@click.option("--department", "department_code", help="Department code, e.g. KM.")
-@click.option("--service-point", "service_point_code", help="Counter code, e.g. KM-1.")
-@click.option("--format", "output_format", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@scope_options()
 def indicators_command(period: str, department_code: str | None, service_point_code: str | None, output_format: str) -> None:
     """Customer-satisfaction indicators and quality objectives for a period and scope."""
     try:
@@ -35,16 +33,8 @@ def _fmt(value, digits: int = 3) -> str:
     return str(value)
 
 
-def _pct(value) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
-
-
-def _points(value) -> str:
-    return "–" if value is None else f"{100 * value:+.1f} pp"
-
-
 def _interval(low, high) -> str:
-    return "" if low is None else f" [{_pct(low)}–{_pct(high)}]"
+    return "" if low is None else f" [{percent(low)}–{percent(high)}]"
 
 
 def question_summary(q: dict) -> str:
@@ -53,18 +43,18 @@ def question_summary(q: dict) -> str:
     if kind == "rating_5":
         change = q.get("change", {}).get("csat", {})
         mark = " *" if change.get("significant") else ""
-        return (f"mean {_fmt(q['mean'], 2)}  CSAT {_pct(q['csat'])}{_interval(q['csat_ci_low'], q['csat_ci_high'])}"
-                f"  Δ {_points(change.get('difference'))}{mark}")
+        return (f"mean {_fmt(q['mean'], 2)}  CSAT {percent(q['csat'])}{_interval(q['csat_ci_low'], q['csat_ci_high'])}"
+                f"  Δ {points(change.get('difference'))}{mark}")
     if kind == "nps":
-        return (f"NPS {_fmt(q['nps'], 1)}  promoters {_pct(q['promoters'])}  passives {_pct(q['passives'])}"
-                f"  detractors {_pct(q['detractors'])}")
+        return (f"NPS {_fmt(q['nps'], 1)}  promoters {percent(q['promoters'])}  passives {percent(q['passives'])}"
+                f"  detractors {percent(q['detractors'])}")
     if kind == "yes_no":
         change = q.get("change", {}).get("yes_share", {})
         mark = " *" if change.get("significant") else ""
-        return (f"yes {_pct(q['yes_share'])}{_interval(q['yes_share_ci_low'], q['yes_share_ci_high'])}"
-                f"  Δ {_points(change.get('difference'))}{mark}")
+        return (f"yes {percent(q['yes_share'])}{_interval(q['yes_share_ci_low'], q['yes_share_ci_high'])}"
+                f"  Δ {points(change.get('difference'))}{mark}")
     if kind == "single_choice":
-        return "  ".join(f"{value} {_pct(s)}" for value, s in q["shares"].items())
+        return "  ".join(f"{value} {percent(s)}" for value, s in q["shares"].items())
     return ""
 
 

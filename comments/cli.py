@@ -5,22 +5,11 @@ import json
 
 import click
 
+from analytics.cli_common import number, percent, points, scope_options
 from analytics.periods import PeriodError
 from analytics.service import ScopeError, as_period
 from comments import services
 from comments.codebook import refresh_suggestions
-
-
-def _pct(value) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
-
-
-def _num(value, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def _points(value) -> str:
-    return "–" if value is None else f"{100 * value:+.1f} pp"
 
 
 def format_themes_table(summary: dict) -> str:
@@ -28,16 +17,13 @@ def format_themes_table(summary: dict) -> str:
              f"(previous period {summary['previous_period']}: {summary['previous_comments']})", "",
              f"{'code':<16} {'theme':<36} {'comments':>8} {'share':>7} {'mean':>5} {'low/high':>8} {'change':>10}"]
     for theme in summary["themes"]:
-        lines.append(f"{theme['code']:<16} {theme['name'][:36]:<36} {theme['comments']:>8} {_pct(theme['share']):>7} "
-                     f"{_num(theme['mean_rating']):>5} {_num(theme['low_high_ratio'], 1):>8} {_points(theme['change']):>10}")
+        lines.append(f"{theme['code']:<16} {theme['name'][:36]:<36} {theme['comments']:>8} {percent(theme['share']):>7} "
+                     f"{number(theme['mean_rating']):>5} {number(theme['low_high_ratio'], 1):>8} {points(theme['change']):>10}")
     return "\n".join(lines)
 
 
 @click.command("themes")
-@click.option("--period", required=True, help="2026 | 2026-Q3 | 2026-09 | 2026-07-01..2026-08-15 (office time zone)")
-@click.option("--department", "department_code", help="Department code, e.g. KM.")
-@click.option("--service-point", "service_point_code", help="Counter code, e.g. KM-1.")
-@click.option("--format", "output_format", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@scope_options()
 @click.option("--lang", type=click.Choice(["pl", "en"]), default="pl", show_default=True, help="Language of theme names.")
 def themes_command(period: str, department_code: str | None, service_point_code: str | None, output_format: str,
                    lang: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from analytics.cli_common import percent
 from served.models import FORMATS
 from served.services import import_served
 from survey.importers import ImportFileError
@@ -28,10 +29,6 @@ def import_served_command(file, file_format: str, mapping) -> None:
                f"{summary.served} served{walked}{span}.")
 
 
-def _pct(value) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
-
-
 def _minutes(value) -> str:
     return "–" if value is None else f"{value:.1f} min"
 
@@ -46,13 +43,13 @@ def served_table_lines(result: dict) -> list[str]:
     lines = [
         "",
         f"Served (queue system): {_count(result['served'])}  average wait {_minutes(result['average_wait_minutes'])}"
-        f"  response rate {_pct(result['response_rate'])} ({queue['responses_in_queue_hours']} responses in hours with"
-        f" queue data)  coverage {_pct(result['coverage'])} of opening hours",
+        f"  response rate {percent(result['response_rate'])} ({queue['responses_in_queue_hours']} responses in hours with"
+        f" queue data)  coverage {percent(result['coverage'])} of opening hours",
     ]
     if result["scope"]["kind"] != "service_point":
         lines.append(f"  {'counter':<8} {'served':>8} {'wait':>10} {'rate':>7} {'coverage':>9}")
         for point in result["by_service_point"]:
             low = "  low response rate" if point["response_rate"] is not None and point["response_rate"] < queue["low_response_rate_below"] else ""
             lines.append(f"  {point['code']:<8} {_count(point['served']):>8} {_minutes(point['average_wait_minutes']):>10}"
-                         f" {_pct(point['response_rate']):>7} {_pct(point['coverage']):>9}{low}")
+                         f" {percent(point['response_rate']):>7} {percent(point['coverage']):>9}{low}")
     return lines

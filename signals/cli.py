@@ -7,16 +7,14 @@ import click
 from flask import current_app
 from flask_babel import force_locale
 
+from analytics.cli_common import percent, scope_options
 from analytics.periods import PeriodError, parse_period
 from analytics.service import ScopeError
 
 
 @click.command("signals")
-@click.option("--period", help="Signals that held in this period, charts up to its end (default: now). "
-                               "2026 | 2026-Q3 | 2026-09 | 2026-07-01..2026-08-15")
-@click.option("--department", "department_code", help="Department code, e.g. KM.")
-@click.option("--service-point", "service_point_code", help="Counter code, e.g. KM-1.")
-@click.option("--format", "output_format", type=click.Choice(["json", "table"]), default="table", show_default=True)
+@scope_options(period_help="Signals that held in this period, charts up to its end (default: now). "
+                           "2026 | 2026-Q3 | 2026-09 | 2026-07-01..2026-08-15", period_required=False)
 def signals_command(period: str | None, department_code: str | None, service_point_code: str | None,
                     output_format: str) -> None:
     """Signals (control-chart rules, objectives at risk, bursts) and control charts of a scope."""
@@ -34,10 +32,6 @@ def signals_command(period: str | None, department_code: str | None, service_poi
         click.echo(format_table(result))
 
 
-def _pct(value) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
-
-
 def format_table(result: dict) -> str:
     scope = result["scope"]
     lines = [f"Signals of {scope['kind']} {scope['code'] or ''}".rstrip() + ":"]
@@ -53,7 +47,7 @@ def format_table(result: dict) -> str:
         last = c["points"][-1]
         where = f"{c['scope']['kind']} {c['scope']['code'] or ''}".strip()
         lines.append(f"  {where:<24} {c['question']:<14} {c['grain']:<5} σz {c['sigma_z']:.2f}  "
-                     f"{last['start']} {_pct(last['value'])} [{_pct(last['lower'])}–{_pct(last['upper'])}] "
+                     f"{last['start']} {percent(last['value'])} [{percent(last['lower'])}–{percent(last['upper'])}] "
                      f"{last['mark']:<11} assurance {c['assurance'] or '–'}")
     return "\n".join(lines)
 
