@@ -34,7 +34,8 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 system-deps:
 	bash scripts/install-system-deps.sh
 
-run: system-deps $(STAMP) $(MO_FILES)
+# node_modules: Plotly's partial bundle served to the dashboards (and axe-core for the browser tests).
+run: system-deps $(STAMP) $(MO_FILES) node_modules/.installed
 	$(FLASK) init-db
 	$(FLASK) survey-url --seed-if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000

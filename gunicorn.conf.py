@@ -63,7 +63,7 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
-    """Compress Plotly's JavaScript once in the master (first start of a plotly version only), before the
+    """Compress Plotly's JavaScript once in the master (first start with a new script only), before the
     workers are forked, so they share the compressed bytes and no visitor waits for them."""
     from dashboard.plotly_asset import prepare
 

@@ -1,6 +1,6 @@
 """Benchmark: a department head's first visit to their dashboard in a real browser, at 1,000,000 responses.
 
-    .venv/bin/python -m bench.first_visit [--database-url URL] [--repeat 3]
+    .venv/bin/python -m bench.first_visit [--database-url URL] [--repeat 3] [--with-full-bundle]
 
 For each run a fresh gunicorn (``gunicorn.conf.py``, 2 workers, ``OPINIA_DASHBOARD_MAX_AGE_SECONDS=0``) serves
 the shared benchmark office of ``bench.common``; its workers first render two other departments' dashboards
@@ -18,7 +18,9 @@ headless Chromium context (``/usr/bin/chromium`` through Playwright; empty brows
   a flat 300 bytes for every resource.
 
 Baselines in the same run: the same browser opening the small staff page ``/admin/`` (no charts), and
-running Plotly's script alone (from its cache) on that page — the floor any page with Plotly pays.
+running Plotly's script alone (from its cache) on that page — the floor any page with Plotly pays. With
+``--with-full-bundle`` every round also measures the same visits with the Python package's full 4.8 MB script
+(``OPINIA_PLOTLY_BUNDLE=full``) instead of the partial bundle, for the ratio in the same run.
 """
 from __future__ import annotations
 
@@ -28,8 +30,6 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
-
-import plotly
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
@@ -58,8 +58,12 @@ TIMINGS = """() => {
   const resources = performance.getEntriesByType('resource');
   const plotly = resources.find(r => r.name.includes('plotly.min.js'));
   return {
+    plotly_url: plotly ? plotly.name : null,
     now: performance.now(), dom: nav.domContentLoadedEventEnd, server: nav.responseStart - nav.requestStart,
     plotly_decoded: plotly ? plotly.decodedBodySize : null,
+    plotly_done: plotly ? plotly.responseEnd : null,
+    charts_start: performance.getEntriesByName('opinia-charts-start')[0]?.startTime ?? null,
+    charts_drawn: performance.getEntriesByName('opinia-charts-drawn')[0]?.startTime ?? null,
     charts: document.querySelectorAll('script[type="application/json"][data-chart-for]').length,
   };
 }"""
@@ -115,24 +119,24 @@ def _warm_workers(browser, base_url: str) -> None:
     context.close()
 
 
-def _plotly_alone(context, base_url: str) -> float:
+def _plotly_alone(context, base_url: str, plotly_url: str) -> float:
     """Seconds the browser needs to run Plotly's script (from its cache) on a small page: the client's floor."""
     page = context.new_page()
     page.goto(f"{base_url}/admin/")
     started = page.evaluate("() => performance.now()")
-    page.add_script_tag(url=f"{base_url}{PLOTLY_PATH}?v={plotly.__version__}")
+    page.add_script_tag(url=plotly_url)
     page.wait_for_function("() => window.Plotly !== undefined")
     finished = page.evaluate("() => performance.now()")
     page.close()
     return (finished - started) / 1000
 
 
-def one_run(playwright, database_url: str) -> dict:
+def one_run(playwright, database_url: str, bundle: str = "partial") -> dict:
     """A fresh server and a fresh browser: first visit, second visit, and the baseline page."""
     access_log = Path(tempfile.mkstemp(prefix="opinia-first-visit-", suffix=".log")[1])
     server = start_server("app:create_app()", database_url, ready_path="/login",
                           extra_env={"OPINIA_DASHBOARD_MAX_AGE_SECONDS": "0", "OPINIA_WORKERS": "2",
-                                     "OPINIA_ACCESS_LOG": str(access_log)})
+                                     "OPINIA_ACCESS_LOG": str(access_log), "OPINIA_PLOTLY_BUNDLE": bundle})
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
         dashboard_url = f"{server.base_url}/dashboard/department/{DEPARTMENT}?period={PERIOD}"
@@ -144,7 +148,8 @@ def one_run(playwright, database_url: str) -> dict:
         baseline_context = browser.new_context(viewport={"width": 1280, "height": 900})
         _log_in(baseline_context, server.base_url)
         baseline = _visit(baseline_context, f"{server.base_url}/admin/", charts=False, access_log=access_log)
-        return {"first": first, "second": second, "baseline": baseline, "plotly_alone": _plotly_alone(context, server.base_url)}
+        return {"first": first, "second": second, "baseline": baseline,
+                "plotly_alone": _plotly_alone(context, server.base_url, first["plotly_url"])}
     finally:
         browser.close()
         stop_server(server)
@@ -155,34 +160,22 @@ def _best_median(values: list[float]) -> str:
     return f"best {min(values) * 1000:.0f} ms, median {statistics.median(values) * 1000:.0f} ms"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--responses", type=int, default=1_000_000)
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-
-    from playwright.sync_api import sync_playwright
-
-    url = ensure_seeded(args.responses, args.database_url)
-    ensure_users(make_app(url))
-    runs = []
-    with sync_playwright() as playwright:
-        for index in range(args.repeat):
-            run = one_run(playwright, url)
-            first, second = run["first"], run["second"]
-            print(f"run {index + 1}: first visit: last chart drawn {first['now']:.0f} ms ({first['charts']} charts), "
-                  f"DOMContentLoaded {first['dom']:.0f} ms, HTML server time {first['server']:.0f} ms, "
-                  f"{first['page_bytes'] / 1024:.0f} KiB over the wire; second visit: last chart {second['now']:.0f} ms, "
-                  f"{second['page_bytes'] / 1024:.0f} KiB; /admin/ baseline loaded in {run['baseline']['now']:.0f} ms")
-            runs.append(run)
+def _report(name: str, runs: list[dict]) -> None:
     first_drawn = [r["first"]["now"] / 1000 for r in runs]
     second_drawn = [r["second"]["now"] / 1000 for r in runs]
     baseline = [r["baseline"]["now"] / 1000 for r in runs]
     plotly = runs[-1]["first"]
-    print(f"database: {url} ({args.responses:,} responses); page /dashboard/department/{DEPARTMENT}?period={PERIOD}")
+    print(f"== {name} ==")
     print(f"first visit (empty browser and server caches), last chart drawn: {_best_median(first_drawn)} "
           f"(target < {TARGET_SECONDS:.1f} s: {'met' if statistics.median(first_drawn) < TARGET_SECONDS else 'NOT met'})")
+    print(f"  of which the HTML's server time: {_best_median([r['first']['server'] / 1000 for r in runs])}; "
+          f"after the HTML arrived: {_best_median([(r['first']['now'] - r['first']['server']) / 1000 for r in runs])}")
+    drawing = [(r["first"]["charts_drawn"] - r["first"]["charts_start"]) / 1000 for r in runs
+               if r["first"]["charts_drawn"] is not None and r["first"]["charts_start"] is not None]
+    if drawing:
+        print(f"  Plotly's script received: {_best_median([r['first']['plotly_done'] / 1000 for r in runs])}; "
+              f"charts.js started drawing: {_best_median([r['first']['charts_start'] / 1000 for r in runs])}; "
+              f"drawing the charts took {_best_median(drawing)}")
     print(f"second visit, last chart drawn: {_best_median(second_drawn)}")
     plotly_alone = [r["plotly_alone"] for r in runs]
     print(f"Plotly's script alone (from the browser cache, small page): {_best_median(plotly_alone)}")
@@ -196,6 +189,45 @@ def main() -> None:
     print(f"Plotly JS over the wire, second visit: {max(second_plotly)} bytes, "
           f"{'asked for' if asked else 'not even asked for'} "
           f"({'met' if max(second_plotly) == 0 else 'NOT met'}: served from the browser cache)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--with-full-bundle", action="store_true",
+                        help="also measure every round with the Python package's full Plotly script (baseline)")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    url = ensure_seeded(args.responses, args.database_url)
+    ensure_users(make_app(url))
+    bundles = ("partial", "full") if args.with_full_bundle else ("partial",)
+    runs: dict[str, list[dict]] = {bundle: [] for bundle in bundles}
+    with sync_playwright() as playwright:
+        for index in range(args.repeat):
+            for bundle in bundles:
+                run = one_run(playwright, url, bundle)
+                first, second = run["first"], run["second"]
+                print(f"run {index + 1} ({bundle} bundle): first visit: last chart drawn {first['now']:.0f} ms "
+                      f"({first['charts']} charts), DOMContentLoaded {first['dom']:.0f} ms, HTML server time "
+                      f"{first['server']:.0f} ms, {first['page_bytes'] / 1024:.0f} KiB over the wire; second visit: "
+                      f"last chart {second['now']:.0f} ms, {second['page_bytes'] / 1024:.0f} KiB; /admin/ baseline "
+                      f"loaded in {run['baseline']['now']:.0f} ms; Plotly alone {run['plotly_alone'] * 1000:.0f} ms",
+                      flush=True)
+                runs[bundle].append(run)
+    print(f"database: {url} ({args.responses:,} responses); page /dashboard/department/{DEPARTMENT}?period={PERIOD}")
+    for bundle in bundles:
+        _report(f"{bundle} Plotly bundle", runs[bundle])
+    if args.with_full_bundle:
+        ratio = (statistics.median([r["first"]["now"] for r in runs["partial"]])
+                 / statistics.median([r["first"]["now"] for r in runs["full"]]))
+        after_html = [statistics.median([(r["first"]["now"] - r["first"]["server"]) for r in runs[bundle]])
+                      for bundle in ("partial", "full")]
+        print(f"first visit, partial / full bundle (medians): {ratio:.2f}; after the HTML arrived (the part the "
+              f"bundle changes; the server's cold build varies from run to run): {after_html[0] / after_html[1]:.2f}")
 
 
 if __name__ == "__main__":

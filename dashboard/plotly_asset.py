@@ -1,17 +1,35 @@
-"""Plotly's JavaScript, served by the app compressed and cached for a year.
+"""Plotly's JavaScript, served by the app: a partial bundle with only the cartesian trace types, compressed and
+cached for a year.
 
-``plotly.min.js`` from the installed ``plotly`` package is 4.8 MB; compressed with brotli it is about a
-quarter of that, with gzip under a third. Compressing 4.8 MB takes seconds, so it is done once per plotly
-version and install: the compressed copies are written next to the database in ``data/cache/`` (atomically:
-a temporary file, then a rename, so workers starting together never read half a file) and held in memory by
-each worker after the first request. A request then costs one dictionary lookup. The address carries the
-plotly version (``?v=``), so the browser may keep the file for a year without asking again (``immutable``).
+The dashboards draw only ``scatter``, ``bar`` and ``heatmap`` traces (``analytics/*charts*.py``,
+``analytics/spc_figure.py``), so the page loads plotly.js's *cartesian* partial bundle, the npm package
+``plotly.js-cartesian-dist-min`` pinned in ``package.json`` / ``package-lock.json`` and installed into
+``node_modules/`` by ``make run`` and ``make test`` (``npm ci``): 1.3 MB instead of the 4.8 MB of every trace
+type that the Python ``plotly`` package ships (``package_data/plotly.min.js``), so the browser has a quarter of
+the script to parse and run. Its version is the one nearest to the plotly.js the Python package embeds that
+npm has as a cartesian bundle (3.1.0 for the Python package's 3.1.1); ``tests/browser/test_dashboard.py``
+checks that the two define the same attributes for the trace types the app draws, the layout and the
+configuration, and ``tests/dashboard/test_plotly_asset.py`` that the app builds no other trace type.
+
+If ``node_modules/`` lacks the partial bundle (a host that did not run ``npm ci``), the full script of the
+Python package is served instead and a warning is logged once per process: the dashboards still draw, only
+slower. ``OPINIA_PLOTLY_BUNDLE=full`` chooses the full script on purpose (``bench/first_visit.py --with-full-bundle``
+measures it as the baseline).
+
+Compressing takes a while (seconds for the full script), so it is done once per script and install: the
+compressed copies are written next to the database in ``data/cache/`` (atomically: a temporary file, then a
+rename, so workers starting together never read half a file) and held in memory by each worker after the first
+request. A request then costs one dictionary lookup. The address carries a hash of the script (``?v=``), so the
+browser may keep the file for a year without asking again (``immutable``); another script is another address.
 
 Chromium, Firefox and Safari all accept brotli (``br``); gzip is the fallback, the plain file the last resort.
 """
 from __future__ import annotations
 
+import functools
 import gzip
+import hashlib
+import logging
 import os
 import tempfile
 import threading
@@ -21,20 +39,53 @@ import brotli
 import plotly
 from flask import Response, request
 
-from config import DATA_DIR
+from config import DATA_DIR, PROJECT_ROOT
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+FULL_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PARTIAL_PACKAGE = "plotly.js-cartesian-dist-min"
+PARTIAL_JS = PROJECT_ROOT / "node_modules" / PARTIAL_PACKAGE / "plotly-cartesian.min.js"
+# The trace types the partial bundle holds: every figure the dashboards draw must use only these.
+PARTIAL_TRACE_TYPES = frozenset({"scatter", "bar", "box", "heatmap", "histogram", "histogram2d",
+                                 "histogram2dcontour", "contour", "scatterternary", "violin", "image", "pie"})
+BUNDLE_VARIABLE = "OPINIA_PLOTLY_BUNDLE"  # "partial" (default) or "full"
 MAX_AGE = 365 * 24 * 3600
-BROTLI_QUALITY = 9  # 11 saves another 10 % but takes a minute on a small machine
+BROTLI_QUALITY = 9  # 11 saves another 10 % but takes a minute on a small machine for the full script
 GZIP_LEVEL = 9
 ENCODINGS = ("br", "gzip")
 
-_bodies: dict[str, bytes] = {}
+log = logging.getLogger(__name__)
+_bodies: dict[tuple[str, str], bytes] = {}  # (version, encoding) -> bytes
 _lock = threading.Lock()
 
 
 def cache_dir() -> Path:
     return Path(os.environ.get("OPINIA_ASSET_CACHE_DIR", DATA_DIR / "cache"))
+
+
+@functools.cache
+def script_path() -> Path:
+    """The script this process serves: the partial bundle, or the Python package's full one (see the module)."""
+    wanted = os.environ.get(BUNDLE_VARIABLE, "partial").strip().lower()
+    if wanted not in ("partial", "full"):
+        raise ValueError(f"{BUNDLE_VARIABLE} must be 'partial' or 'full', not {wanted!r}")
+    if wanted == "full":
+        return FULL_JS
+    if PARTIAL_JS.is_file():
+        return PARTIAL_JS
+    log.warning("Plotly's partial bundle %s is missing (run `npm ci`): serving the full %.1f MB script of the "
+                "Python plotly package instead; the dashboards draw more slowly", PARTIAL_JS,
+                FULL_JS.stat().st_size / 1e6)
+    return FULL_JS
+
+
+@functools.cache
+def version() -> str:
+    """A short hash of the served script: part of its address and of the compressed copies' names."""
+    return hashlib.sha256(script_path().read_bytes()).hexdigest()[:16]
+
+
+def is_partial() -> bool:
+    return script_path() == PARTIAL_JS
 
 
 def _compress(data: bytes, encoding: str) -> bytes:
@@ -44,12 +95,12 @@ def _compress(data: bytes, encoding: str) -> bytes:
 
 
 def _stored_copy(encoding: str) -> bytes:
-    """The compressed file of this plotly version, made and written once if it is not on disk yet."""
+    """The compressed file of this script, made and written once if it is not on disk yet."""
     directory = cache_dir()
-    path = directory / f"plotly-{plotly.__version__}.min.js.{encoding}"
+    path = directory / f"plotly-{version()}.min.js.{encoding}"
     if path.exists():
         return path.read_bytes()
-    body = _compress(PLOTLY_JS.read_bytes(), encoding)
+    body = _compress(script_path().read_bytes(), encoding)
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=directory, delete=False, prefix=".plotly-") as temporary:
         temporary.write(body)
@@ -60,14 +111,15 @@ def _stored_copy(encoding: str) -> bytes:
 
 def body(encoding: str) -> bytes:
     """The script's bytes in ``encoding`` (``br``, ``gzip`` or ``identity``), from memory after the first call."""
+    key = (version(), encoding)
     with _lock:
-        if encoding not in _bodies:
-            _bodies[encoding] = PLOTLY_JS.read_bytes() if encoding == "identity" else _stored_copy(encoding)
-        return _bodies[encoding]
+        if key not in _bodies:
+            _bodies[key] = script_path().read_bytes() if encoding == "identity" else _stored_copy(encoding)
+        return _bodies[key]
 
 
 def prepare() -> None:
-    """Make the compressed copies now (``flask prepare-assets``), so no visitor waits for them."""
+    """Make the compressed copies now (gunicorn's master does it before forking), so no visitor waits for them."""
     for encoding in ENCODINGS:
         body(encoding)
 
@@ -86,5 +138,5 @@ def response() -> Response:
     reply.cache_control.public = True
     reply.cache_control.max_age = MAX_AGE
     reply.cache_control.immutable = True
-    reply.set_etag(f"{plotly.__version__}-{encoding}")
+    reply.set_etag(f"{version()}-{encoding}")
     return reply.make_conditional(request)

@@ -4,7 +4,7 @@
   department's dashboard (or picks one, when they head several);
 - ``/dashboard/department/<code>`` and ``/dashboard/service-point/<code>``: one scope, with charts;
 - ``.../csv/<table>.csv``: every table of a page as CSV, under the same permission check as the page;
-- ``/dashboard/plotly.min.js``: Plotly's JavaScript from the installed ``plotly`` package (no CDN),
+- ``/dashboard/plotly.min.js``: Plotly's JavaScript, the partial (cartesian) bundle from ``node_modules`` (no CDN),
   compressed and cached for a year (``dashboard.plotly_asset``).
 """
 from __future__ import annotations
@@ -14,7 +14,6 @@ import io
 import re
 from urllib.parse import urlencode
 
-import plotly
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -40,7 +39,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 def _setup(state) -> None:
     register_formatting(state.app)
     state.app.jinja_env.globals.update(
-        plotly_version=plotly.__version__, dashboard_sort_keys=SORT_KEYS, sees_whole_office=sees_whole_office,
+        plotly_version=plotly_asset.version(), dashboard_sort_keys=SORT_KEYS, sees_whole_office=sees_whole_office,
         dashboard_url_with_filters=_with_filters,
     )
 
@@ -176,5 +175,5 @@ def service_point_csv(code: str, table: str):
 
 @bp.get("/plotly.min.js")
 def plotly_js():
-    """Plotly's JavaScript as shipped with the installed Python package, compressed; cached for a year per version."""
+    """Plotly's JavaScript (the partial bundle, see ``dashboard.plotly_asset``), compressed; cached for a year."""
     return plotly_asset.response()

@@ -1,15 +1,22 @@
 /* Draws every dashboard chart: each <script type="application/json" data-chart-for="ID"> block holds one
    Plotly figure (data + layout) for the element with that id. No inline script is needed, so the page
-   works under a strict Content-Security-Policy; without JavaScript the tables next to the charts remain. */
+   works under a strict Content-Security-Policy; without JavaScript the tables next to the charts remain.
+   Marks "opinia-charts-start" and "opinia-charts-drawn" time the drawing (bench/first_visit.py reads them). */
 (function () {
   "use strict";
 
   var CONFIG = { responsive: true, displayModeBar: false, displaylogo: false };
 
+  function mark(name) {
+    if (window.performance && performance.mark) {
+      performance.mark(name);
+    }
+  }
+
   function draw(block) {
     var target = document.getElementById(block.getAttribute("data-chart-for"));
     if (!target) {
-      return;
+      return null;
     }
     var figure = JSON.parse(block.textContent);
     var layout = figure.layout || {};
@@ -23,7 +30,7 @@
       layout.margin = Object.assign({}, layout.margin, { l: 48, r: 8, t: 24 + 22 * entries });
       layout.legend = Object.assign({}, layout.legend, { orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom" });
     }
-    window.Plotly.newPlot(target, figure.data || [], layout, CONFIG).then(function () {
+    return window.Plotly.newPlot(target, figure.data || [], layout, CONFIG).then(function () {
       target.setAttribute("data-drawn", "true");
       var details = target.parentNode.querySelector("details.chart-data");
       if (details) {
@@ -36,8 +43,9 @@
     if (!window.Plotly) {
       return;
     }
+    mark("opinia-charts-start");
     var blocks = document.querySelectorAll('script[type="application/json"][data-chart-for]');
-    Array.prototype.forEach.call(blocks, draw);
+    Promise.all(Array.prototype.map.call(blocks, draw)).then(function () { mark("opinia-charts-drawn"); });
   }
 
   if (document.readyState === "loading") {

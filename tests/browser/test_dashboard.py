@@ -1,17 +1,20 @@
-"""The dashboards in headless Chromium: a department head logs in, every chart draws, nothing errs,
-other departments are refused, a hostile comment stays text, and axe-core finds no WCAG 2.1 AA violation.
+"""The dashboards in headless Chromium: a department head logs in, every chart draws with Plotly's partial
+bundle, nothing errs, other departments are refused, a hostile comment stays text, and axe-core finds no
+WCAG 2.1 AA violation.
 
 The module runs its own live server (the shared one holds no responses), on the demo office with demo
 answers over the last twelve months plus one comment written to attack the page.
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
 from app import create_app
+from dashboard import plotly_asset
 from extensions import db
 from survey.demo import seed_demo
 from survey.models import Response, ServicePoint
@@ -76,8 +79,42 @@ def test_department_head_sees_every_chart_drawn(open_page, dashboard_server, hea
         assert chart.locator("svg.main-svg").count() >= 1
         assert chart.get_attribute("data-drawn") == "true"
     assert page.locator("[data-tile=csat] .tile-value").inner_text().endswith("%")
+    # drawn by the partial (cartesian) bundle, not the Python package's full script
+    served = page.evaluate("""() => ({
+        traces: Object.keys(window.Plotly.PlotSchema.get().traces),
+        bytes: performance.getEntriesByType('resource').find(r => r.name.includes('plotly.min.js')).decodedBodySize})""")
+    assert served["bytes"] == plotly_asset.PARTIAL_JS.stat().st_size
+    assert {"scatter", "bar", "heatmap"} <= set(served["traces"]) and "scattergl" not in served["traces"]
     screenshot(page, "dashboard-department-KM.png")
     # open_page fails the test if the console logged any error (CSP violations included)
+
+
+# Subplot kinds of the full script that the cartesian bundle leaves out; the app's figures use none of them.
+SUBPLOTS_LEFT_OUT = {"geo", "map", "mapbox", "polar", "scene", "smith"}
+SCHEMA = """() => {
+  const schema = Plotly.PlotSchema.get();
+  return JSON.stringify({traces: ['scatter', 'bar', 'heatmap'].map(kind => schema.traces[kind]),
+                         layout: schema.layout, config: schema.config});
+}"""
+
+
+def test_partial_bundle_defines_the_same_attributes_as_the_python_package_script(browser):
+    """The figures are built by the Python package against its own plotly.js; the partial bundle (an npm
+    package, nearest version) must understand them alike: same attributes for the app's trace types,
+    the layout (less the subplot kinds it does not hold) and the configuration."""
+    schemas = []
+    for script in (plotly_asset.PARTIAL_JS, plotly_asset.FULL_JS):
+        page = browser.new_page()
+        page.set_content("<!doctype html><title>schema</title>")
+        page.add_script_tag(path=str(script))
+        schemas.append(json.loads(page.evaluate(SCHEMA)))
+        page.close()
+    partial, full = schemas
+    full_layout = full["layout"]["layoutAttributes"]
+    assert SUBPLOTS_LEFT_OUT <= set(full_layout) and not SUBPLOTS_LEFT_OUT & set(partial["layout"]["layoutAttributes"])
+    for kind in SUBPLOTS_LEFT_OUT:
+        del full_layout[kind]
+    assert partial == full
 
 
 def test_other_department_is_refused(open_page, dashboard_server, head):

@@ -1,19 +1,40 @@
-"""Plotly's JavaScript: compressed for browsers that accept it, the same bytes once decompressed, cached for a year."""
+"""Plotly's JavaScript: the partial (cartesian) bundle, compressed for browsers that accept it, the same bytes
+once decompressed, cached for a year; the full script of the Python package only as a logged fallback."""
 from __future__ import annotations
 
+import ast
 import gzip
+import logging
 
 import brotli
 import pytest
 
-from dashboard.plotly_asset import PLOTLY_JS
+from config import PROJECT_ROOT
+from dashboard import plotly_asset
 
-ORIGINAL = PLOTLY_JS.read_bytes()
+WIRE_LIMIT = 1_500_000
 
 
 def script_url(client) -> str:
     page = client.get("/dashboard/department/KM?period=2026-Q3").get_data(as_text=True)
     return page.split('<script src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+
+
+@pytest.fixture
+def own_asset_cache(tmp_path, monkeypatch):
+    """The compressed copies in a temporary directory, and the served script chosen afresh (and afterwards)."""
+    monkeypatch.setenv("OPINIA_ASSET_CACHE_DIR", str(tmp_path))
+    plotly_asset.script_path.cache_clear()
+    plotly_asset.version.cache_clear()
+    yield tmp_path
+    plotly_asset.script_path.cache_clear()
+    plotly_asset.version.cache_clear()
+
+
+def test_the_partial_bundle_is_installed_and_served():
+    assert plotly_asset.PARTIAL_JS.is_file(), "run `npm ci`: package.json pins plotly.js-cartesian-dist-min"
+    assert plotly_asset.script_path() == plotly_asset.PARTIAL_JS and plotly_asset.is_partial()
+    assert b"plotly.js (cartesian - minified)" in plotly_asset.PARTIAL_JS.read_bytes()[:200]
 
 
 @pytest.mark.parametrize(("accept", "encoding", "decompress"), [
@@ -23,18 +44,63 @@ def script_url(client) -> str:
 ])
 def test_served_compressed_and_cached_for_a_year(head_client, office, accept, encoding, decompress):
     url = script_url(head_client)
-    assert "v=" in url  # versioned address: a new plotly is a new URL
+    assert f"v={plotly_asset.version()}" in url  # versioned address: another script is another URL
     response = head_client.get(url, headers={"Accept-Encoding": accept})
     assert response.status_code == 200
     assert response.headers.get("Content-Encoding") == encoding
-    assert decompress(response.data) == ORIGINAL
+    assert decompress(response.data) == plotly_asset.PARTIAL_JS.read_bytes()
     assert "Accept-Encoding" in response.headers["Vary"]
     cache = response.cache_control
     assert cache.public and cache.max_age == 365 * 24 * 3600 and cache.immutable
     # the staff session cookie changes on every request: on this file it would make browsers ask again
     assert "Set-Cookie" not in response.headers and "Cookie" not in response.headers["Vary"]
     if encoding:
-        assert len(response.data) <= 1_500_000
+        assert len(response.data) <= WIRE_LIMIT
 
     again = head_client.get(url, headers={"Accept-Encoding": accept, "If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and not again.data
+
+
+def test_without_the_partial_bundle_the_full_script_is_served_with_a_warning(own_asset_cache, monkeypatch, caplog):
+    monkeypatch.setattr(plotly_asset, "PARTIAL_JS", own_asset_cache / "missing" / "plotly-cartesian.min.js")
+    with caplog.at_level(logging.WARNING, logger=plotly_asset.__name__):
+        assert plotly_asset.script_path() == plotly_asset.FULL_JS
+    assert "npm ci" in caplog.text and not plotly_asset.is_partial()
+    assert gzip.decompress(plotly_asset.body("gzip")) == plotly_asset.FULL_JS.read_bytes()
+    assert (own_asset_cache / f"plotly-{plotly_asset.version()}.min.js.gzip").is_file()
+
+
+def test_the_full_script_on_request_and_a_wrong_choice_refused(own_asset_cache, monkeypatch):
+    monkeypatch.setenv(plotly_asset.BUNDLE_VARIABLE, "full")
+    assert plotly_asset.script_path() == plotly_asset.FULL_JS
+    full_version = plotly_asset.version()
+    plotly_asset.script_path.cache_clear()
+    plotly_asset.version.cache_clear()
+    monkeypatch.setenv(plotly_asset.BUNDLE_VARIABLE, "partial")
+    assert plotly_asset.version() != full_version
+    plotly_asset.script_path.cache_clear()
+    monkeypatch.setenv(plotly_asset.BUNDLE_VARIABLE, "everything")
+    with pytest.raises(ValueError, match=plotly_asset.BUNDLE_VARIABLE):
+        plotly_asset.script_path()
+
+
+def _trace_types_built() -> dict[str, set[str]]:
+    """Every ``go.<Trace>(...)`` the application's code builds, by file (tests and benchmarks left out)."""
+    found: dict[str, set[str]] = {}
+    skipped = {".venv", "node_modules", "tests", "bench", "migrations"}
+    for path in PROJECT_ROOT.rglob("*.py"):
+        if skipped & set(path.relative_to(PROJECT_ROOT).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "go"
+                    and node.func.attr not in ("Figure", "Layout")):
+                found.setdefault(node.func.attr.lower(), set()).add(str(path.relative_to(PROJECT_ROOT)))
+    return found
+
+
+def test_every_trace_type_the_app_draws_is_in_the_partial_bundle():
+    built = _trace_types_built()
+    assert {"scatter", "bar", "heatmap"} <= set(built)  # the scan finds the charts' traces
+    missing = {kind: files for kind, files in built.items() if kind not in plotly_asset.PARTIAL_TRACE_TYPES}
+    assert not missing, f"trace types outside plotly.js's cartesian bundle (choose another bundle): {missing}"
