@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.charts import BLUE, RED, _figure, _labels, _none_if_nan, _percent
+from analytics.charts import BLUE, RED, Bar, Scatter, _figure, add_hline, _labels, _none_if_nan, _percent
 
 SERVED_LABELS = {
     "response_rate": "odsetek odpowiedzi",
@@ -27,7 +27,7 @@ def response_rate_figure(points: pd.DataFrame, threshold: float, labels: Mapping
     top = max([r for r in rates if r is not None] + [threshold]) * 1.15
     figure = _figure(None, text, yaxis={"title": {"text": text["response_rate"]}, "tickformat": ".1%", "range": [0, top]},
                      xaxis={"title": {"text": text["service_point"]}, "type": "category"}, showlegend=True)
-    figure.add_trace(go.Bar(
+    figure.add_trace(Bar(
         x=[str(c) for c in points["code"]], y=rates, name=text["response_rate"],
         marker={"color": [RED if r is not None and r < threshold else BLUE for r in rates]},
         hovertext=[
@@ -38,7 +38,7 @@ def response_rate_figure(points: pd.DataFrame, threshold: float, labels: Mapping
         ],
         hoverinfo="text",
     ))
-    figure.add_hline(y=threshold, line={"color": RED, "dash": "dash", "width": 2})
-    figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{text['threshold']} {_percent(threshold, text)}",
-                                line={"color": RED, "dash": "dash", "width": 2}))
+    add_hline(figure, threshold, {"color": RED, "dash": "dash", "width": 2})
+    figure.add_trace(Scatter(x=[None], y=[None], mode="lines", name=f"{text['threshold']} {_percent(threshold, text)}",
+                             line={"color": RED, "dash": "dash", "width": 2}))
     return figure

@@ -18,11 +18,10 @@ how much more often a theme comes with low ratings, change against the previous 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from analytics.lemmas import Lemmatizer, english_stem, fold, tokens
@@ -180,66 +179,83 @@ def apply_tags(matched: frozenset[str], added: Iterable[str], removed: Iterable[
     return frozenset((set(matched) | set(added)) - set(removed))
 
 
+# Comments counted by what the figures depend on: (the comment's themes, its rating or None) -> how many.
+ThemeCounts = Mapping[tuple[frozenset[str], int | None], int]
+
+
 def theme_statistics(current: pd.DataFrame, previous: pd.DataFrame, themes: Sequence[ThemeSpec], lang: str = "pl",
                      examples: int = 3) -> list[dict]:
     """Per theme: comments, share, mean rating, low/high ratio, change of share, examples (lowest ratings first).
 
-    ``current`` and ``previous`` have one row per comment: ``answer_id``, ``text``, ``rating`` (or None),
-    ``submitted_at`` and ``themes`` (a frozenset of codes). The low/high ratio is the theme's share among
-    comments rated 1–2 over its share among those rated 4–5, given only when both groups hold at least
-    ``MIN_GROUP`` comments (and the theme appears among the high ones).
+    ``current`` and ``previous`` have one row per comment: ``answer_id``, ``rating`` (or None), ``submitted_at``,
+    ``themes`` (a frozenset of codes) and, optionally, ``text`` (without it the examples' ``text`` is None).
+    The figures are ``theme_figures`` of the rows counted by ``count_themes``.
     """
-    total, total_before = len(current), len(previous)
-    codes = [theme.code for theme in themes]
-    now, before = membership(current, codes), membership(previous, codes)
-    ratings = current["rating"].to_numpy(dtype="float64") if total else np.zeros(0)
-    low, high = np.isin(ratings, LOW_RATINGS), np.isin(ratings, HIGH_RATINGS)
-    groups_big_enough = low.sum() >= MIN_GROUP and high.sum() >= MIN_GROUP
+    chosen = {theme.code: _examples(current[current["themes"].map(lambda found, code=theme.code: code in found)],
+                                    examples) if len(current) else [] for theme in themes}
+    return theme_figures(count_themes(current), count_themes(previous), themes, lang, chosen)
+
+
+def count_themes(frame: pd.DataFrame) -> dict[tuple[frozenset[str], int | None], int]:
+    """The rows of a comments frame counted by (themes, rating)."""
+    counts: dict[tuple[frozenset[str], int | None], int] = defaultdict(int)
+    for found, rating in zip(frame["themes"] if len(frame) else (), frame["rating"] if len(frame) else ()):
+        counts[(found, None if pd.isna(rating) else int(rating))] += 1
+    return dict(counts)
+
+
+def theme_figures(current: ThemeCounts, previous: ThemeCounts, themes: Sequence[ThemeSpec], lang: str = "pl",
+                  examples: Mapping[str, list[dict]] | None = None) -> list[dict]:
+    """The figures of ``theme_statistics`` from comments counted by (themes, rating), e.g. by SQL.
+
+    The low/high ratio is the theme's share among comments rated 1–2 over its share among those rated 4–5,
+    given only when both groups hold at least ``MIN_GROUP`` comments (and the theme appears among the high ones).
+    """
+    total, total_before = sum(current.values()), sum(previous.values())
+    low = sum(n for (_found, rating), n in current.items() if rating in LOW_RATINGS)
+    high = sum(n for (_found, rating), n in current.items() if rating in HIGH_RATINGS)
+    groups_big_enough = low >= MIN_GROUP and high >= MIN_GROUP
     result = []
     for theme in themes:
-        mask = now[theme.code]
-        count, count_before = int(mask.sum()), int(before[theme.code].sum())
+        mine = [(rating, n) for (found, rating), n in current.items() if theme.code in found]
+        count = sum(n for _rating, n in mine)
+        count_before = sum(n for (found, _rating), n in previous.items() if theme.code in found)
+        rated = sum(n for rating, n in mine if rating is not None)
         share = count / total if total else None
         share_before = count_before / total_before if total_before else None
-        rated = ratings[mask & ~np.isnan(ratings)]
+        ratio = None
+        if groups_big_enough:
+            share_low = sum(n for rating, n in mine if rating in LOW_RATINGS) / low
+            share_high = sum(n for rating, n in mine if rating in HIGH_RATINGS) / high
+            ratio = float(share_low / share_high) if share_high else None
         result.append({
             "code": theme.code,
             "name": theme.name(lang),
             "comments": count,
             "share": share,
-            "mean_rating": float(rated.mean()) if len(rated) else None,
-            "rated": len(rated),
-            "low_high_ratio": _ratio(mask, low, high) if groups_big_enough else None,
+            "mean_rating": sum(rating * n for rating, n in mine if rating is not None) / rated if rated else None,
+            "rated": rated,
+            "low_high_ratio": ratio,
             "previous_comments": count_before,
             "previous_share": share_before,
             "change": share - share_before if share is not None and share_before is not None else None,
-            "examples": _examples(current[mask], examples) if count else [],
+            "examples": list((examples or {}).get(theme.code, [])) if count else [],
         })
     return sorted(result, key=lambda t: (-t["comments"], t["name"]))
 
 
-def membership(frame: pd.DataFrame, codes: Sequence[str]) -> dict[str, np.ndarray]:
-    """For each theme code, which rows of ``frame`` raise it (one pass over the rows' theme sets)."""
-    masks = {code: np.zeros(len(frame), dtype=bool) for code in codes}
-    for row, themes in enumerate(frame["themes"] if len(frame) else ()):
-        for code in themes:
-            if code in masks:
-                masks[code][row] = True
-    return masks
-
-
-def _ratio(mask: np.ndarray, low: np.ndarray, high: np.ndarray) -> float | None:
-    share_low = (mask & low).sum() / low.sum()
-    share_high = (mask & high).sum() / high.sum()
-    return float(share_low / share_high) if share_high else None
+def example_order(rating: int | None) -> int:
+    """Examples come lowest ratings first, comments without a rating last (then newest first)."""
+    return 6 if rating is None else rating
 
 
 def _examples(mentions: pd.DataFrame, count: int) -> list[dict]:
     if mentions.empty:
         return []
     ordered = mentions.assign(_rating=mentions["rating"].fillna(6)).sort_values(
-        ["_rating", "submitted_at"], ascending=[True, False])
-    return [{"answer_id": int(row.answer_id), "text": row.text, "rating": None if pd.isna(row.rating) else int(row.rating)}
+        ["_rating", "submitted_at", "answer_id"], ascending=[True, False, False])
+    return [{"answer_id": int(row.answer_id), "text": getattr(row, "text", None),
+             "rating": None if pd.isna(row.rating) else int(row.rating)}
             for row in ordered.head(count).itertuples()]
 
 

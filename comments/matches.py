@@ -60,13 +60,14 @@ def remembered_matches(frame: pd.DataFrame) -> list[frozenset[str]]:
     stale = [row for row, themes in enumerate(result) if themes is None]
     if stale:
         codebook = current_codebook()
+        texts = queries.texts_of([int(frame["answer_id"].iat[row]) for row in stale])
         for row in stale:
-            result[row] = codebook.match(frame["text"].iat[row])
-        _remember([(int(frame["answer_id"].iat[row]), stored_themes(result[row])) for row in stale], version)
+            result[row] = codebook.match(texts[int(frame["answer_id"].iat[row])] or "")
+        remember([(int(frame["answer_id"].iat[row]), stored_themes(result[row])) for row in stale], version)
     return result
 
 
-def _remember(rows: list[tuple[int, str]], version: str) -> None:
+def remember(rows: list[tuple[int, str]], version: str) -> None:
     """Store new matches; when the database is busy (a long import on SQLite), a later build tries again."""
     try:
         queries.remember_matches(rows, version)

@@ -83,3 +83,32 @@ class CommentMatch(db.Model):
     answer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True)
     codebook: so.Mapped[str] = so.mapped_column(sa.String(16))
     themes: so.Mapped[str] = so.mapped_column(sa.Text, default="")  # codes separated by spaces
+
+
+class CommentFact(db.Model):
+    """Everything a themes summary counts of one comment, so that a cold build groups one index range instead
+    of looking up every response, its rating and its match: the response's time, counter and lowest
+    ``rating_5`` answer, whether the text is still stored (retention empties it) and the codebook's match as
+    ``comment_matches`` remembers it (``codebook``, ``themes``; NULL when none).
+
+    Every text answer gets its row (``comments.queries.catch_up_facts``: the answers above the highest one
+    already here, with their match, so the write paths stay as they are); ``remember_matches`` and
+    ``forget_matches`` keep the match in step; rows go with their answer (``ON DELETE CASCADE``), and
+    ``comments.queries.complete_facts`` refills a window whose row count differs from the answer count tables.
+    ``tests/comments/test_comment_facts.py`` checks the rows against a recount from the raw tables."""
+
+    __tablename__ = "comment_facts"
+    __table_args__ = (
+        sa.Index("ix_comment_facts_point_time", "service_point_id", "submitted_at", "has_text", "rating", "codebook",
+                 "themes"),
+        sa.Index("ix_comment_facts_time", "submitted_at", "has_text", "rating", "codebook", "themes"),
+    )
+
+    answer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True,
+                                                 autoincrement=False)
+    service_point_id: so.Mapped[int]
+    submitted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    rating: so.Mapped[int | None]
+    has_text: so.Mapped[bool]
+    codebook: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    themes: so.Mapped[str | None] = so.mapped_column(sa.Text)

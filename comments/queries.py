@@ -11,12 +11,13 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
-from comments.models import CommentMatch, CommentTag, RedactionCount, Theme
+from comments.models import CommentFact, CommentMatch, CommentTag, RedactionCount, Theme
 from comments.redaction import redaction_rows
 from extensions import db
 from survey.models import Answer, Question, Response
 
 COMMENT_COLUMNS = ["answer_id", "text", "rating", "submitted_at", "service_point_id"]
+THEMED_COLUMNS = ["answer_id", "rating", "submitted_at", "service_point_id"]
 BATCH = 1000
 
 
@@ -68,17 +69,144 @@ def _tags_of_comment():
     """A comment's manual tags as one string, ``+code`` added and ``-code`` taken off, or NULL without tags."""
     mark = sa.case((CommentTag.added, sa.literal("+")), else_=sa.literal("-"))
     return (sa.select(sa.func.aggregate_strings(mark + CommentTag.theme_code, " "))
-            .where(CommentTag.answer_id == Answer.id).correlate(Answer).scalar_subquery())
+            .where(CommentTag.answer_id == CommentFact.answer_id).correlate(CommentFact).scalar_subquery())
+
+
+# ---- comment_facts: each comment's time, counter, rating and match in one row ---------------------------
+
+
+def _fact_rows(*conditions):
+    """``comment_facts`` rows of the text answers meeting ``conditions`` (the ``_comments_statement`` rating)."""
+    rating_answer = aliased(Answer)
+    rating = (sa.select(sa.func.min(rating_answer.value_int))
+              .where(rating_answer.response_id == Answer.response_id,
+                     rating_answer.question_id.in_(sa.select(Question.id).where(Question.kind == "rating_5")))
+              .correlate(Answer).scalar_subquery())
+    has_text = sa.and_(Answer.value_text.is_not(None), Answer.value_text != "")
+    return (sa.select(Answer.id, Response.service_point_id, Response.submitted_at, rating,
+                      sa.case((has_text, sa.true()), else_=sa.false()), CommentMatch.codebook, CommentMatch.themes)
+            .join(Response, Response.id == Answer.response_id)
+            .outerjoin(CommentMatch, CommentMatch.answer_id == Answer.id)
+            .where(Answer.question_id.in_(_text_question_ids()), *conditions))
+
+
+FACT_COLUMNS = ["answer_id", "service_point_id", "submitted_at", "rating", "has_text", "codebook", "themes"]
+
+
+def _insert_facts(select) -> None:
+    table = CommentFact.__table__
+    insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
+    db.session.execute(insert.from_select(FACT_COLUMNS, select)
+                       .on_conflict_do_nothing(index_elements=[table.c.answer_id]))
+
+
+def catch_up_facts() -> None:
+    """Add the rows of the text answers stored since the highest one already kept (a primary-key range over the
+    new answers only; the first call, after the migration, reads every comment once)."""
+    last = db.session.scalar(sa.select(sa.func.max(CommentFact.answer_id))) or 0
+    _insert_facts(_fact_rows(Answer.id > last))
+
+
+def recounted_facts() -> list[tuple]:
+    """Every row ``comment_facts`` should hold, from the raw tables (for the tests that compare the two)."""
+    return sorted(tuple(row) for row in db.session.execute(_fact_rows()).all())
+
+
+def _fact_window(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, *more) -> list:
+    conditions = [CommentFact.submitted_at >= start, CommentFact.submitted_at < end, *more]
+    if service_point_ids is not None:
+        conditions.append(CommentFact.service_point_id.in_(list(service_point_ids)))
+    return conditions
+
+
+def text_question_ids() -> list[int]:
+    return list(db.session.scalars(_text_question_ids()))
+
+
+def fact_total(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> int:
+    """How many text answers of the window have a row (with or without their text)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(CommentFact)
+                             .where(*_fact_window(start, end, service_point_ids))) or 0
+
+
+def complete_facts(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> None:
+    """Add the rows the window misses (a text answer committed after a higher one was caught up): reads every
+    response of the window, so only called when the counts say a row is missing."""
+    conditions = [Response.submitted_at >= start, Response.submitted_at < end]
+    if service_point_ids is not None:
+        conditions.append(Response.service_point_id.in_(list(service_point_ids)))
+    _insert_facts(_fact_rows(*conditions))
+
+
+def theme_counts(start: datetime, end: datetime,
+                 service_point_ids: Sequence[int] | None) -> list[tuple[int | None, str | None, str | None, int]]:
+    """``(rating, codebook, themes, comments)`` of the window's comments, manual tags aside: one GROUP BY over
+    the covering index, a few hundred rows for any number of comments."""
+    statement = (sa.select(CommentFact.rating, CommentFact.codebook, CommentFact.themes, sa.func.count())
+                 .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True)))
+                 .group_by(CommentFact.rating, CommentFact.codebook, CommentFact.themes))
+    return [tuple(row) for row in db.session.connection().execute(statement)]
+
+
+def _comment_rows(start, end, service_point_ids, *conditions):
+    return (sa.select(CommentFact.answer_id, CommentFact.rating, CommentFact.codebook, CommentFact.themes,
+                      _tags_of_comment())
+            .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True), *conditions)))
+
+
+def tagged_comments(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> list[tuple]:
+    """``(answer_id, rating, codebook, themes, tags)`` of the window's comments that staff tagged by hand."""
+    tagged = CommentFact.answer_id.in_(sa.select(CommentTag.answer_id))
+    return [tuple(row) for row in db.session.execute(_comment_rows(start, end, service_point_ids, tagged))]
+
+
+def unmatched_comments(start: datetime, end: datetime, service_point_ids: Sequence[int] | None,
+                       codebook: str) -> list[tuple]:
+    """``(answer_id, rating, codebook, themes, tags)`` of the window's comments not matched with ``codebook``."""
+    stale = sa.or_(CommentFact.codebook.is_(None), CommentFact.codebook != codebook)
+    return [tuple(row) for row in db.session.execute(_comment_rows(start, end, service_point_ids, stale))]
+
+
+def comments_rated(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, rating: int | None):
+    """``(answer_id, codebook, themes)`` of the window's comments with ``rating`` (None: without a rating),
+    newest first, streamed: the candidates for a theme's examples, read only until each theme has its few."""
+    same = CommentFact.rating.is_(None) if rating is None else CommentFact.rating == rating
+    statement = (sa.select(CommentFact.answer_id, CommentFact.codebook, CommentFact.themes)
+                 .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True), same))
+                 .order_by(CommentFact.submitted_at.desc(), CommentFact.answer_id.desc()))
+    return db.session.connection().execute(statement.execution_options(stream_results=True, max_row_buffer=200))
 
 
 def comments_for_themes(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> pd.DataFrame:
-    """The comments of ``comment_frame`` with what the themes need besides: ``codebook`` and ``matched`` (the
-    remembered match, NULL when none) and ``tags`` (see ``_tags_of_comment``) — one query, no rating or tag
-    of other answers read."""
-    statement = (_comments_statement(start, end, service_point_ids, CommentMatch.codebook, CommentMatch.themes,
-                                     _tags_of_comment())
-                 .outerjoin(CommentMatch, CommentMatch.answer_id == Answer.id))
-    return _frame(db.session.connection().execute(statement).all(), ["codebook", "matched", "tags"])
+    """Every comment of the period and scope (text still stored) for a theme's comments list: ``answer_id, rating,
+    submitted_at, service_point_id``, the remembered match (``codebook``, ``matched``) and ``tags``."""
+    statement = (
+        sa.select(CommentFact.answer_id, CommentFact.rating, sa.type_coerce(CommentFact.submitted_at, sa.String),
+                  CommentFact.service_point_id, CommentFact.codebook, CommentFact.themes, _tags_of_comment())
+        .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True)))
+    )
+    rows = db.session.connection().execute(statement).all()
+    frame = pd.DataFrame(rows, columns=[*THEMED_COLUMNS, "codebook", "matched", "tags"])
+    frame["rating"] = frame["rating"].astype("float64")
+    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
+    return frame
+
+
+def texts_of(answer_ids: Sequence[int]) -> dict[int, str | None]:
+    """The stored texts of some comments, by answer id."""
+    texts: dict[int, str | None] = {}
+    ids = list(answer_ids)
+    for first in range(0, len(ids), BATCH):
+        texts.update(db.session.execute(sa.select(Answer.id, Answer.value_text)
+                                        .where(Answer.id.in_(ids[first:first + BATCH]))).all())
+    return texts
+
+
+def forget_facts_text(answer_ids: Sequence[int]) -> None:
+    """Mark emptied comments: their rows stay (the window still counts them), without text."""
+    for first in range(0, len(answer_ids), BATCH):
+        db.session.execute(sa.update(CommentFact).where(CommentFact.answer_id.in_(answer_ids[first:first + BATCH]))
+                           .values(has_text=False))
 
 
 def remember_matches(rows: Sequence[tuple[int, str]], codebook: str) -> None:
@@ -87,15 +215,23 @@ def remember_matches(rows: Sequence[tuple[int, str]], codebook: str) -> None:
     insert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
     statement = insert.on_conflict_do_update(index_elements=[table.c.answer_id],
                                              set_={"codebook": insert.excluded.codebook, "themes": insert.excluded.themes})
+    facts = (sa.update(CommentFact.__table__).where(CommentFact.__table__.c.answer_id == sa.bindparam("id"))
+             .values(codebook=sa.bindparam("new_codebook"), themes=sa.bindparam("new_themes")))
     for first in range(0, len(rows), BATCH):
+        batch = rows[first:first + BATCH]
         db.session.execute(statement, [{"answer_id": answer_id, "codebook": codebook, "themes": themes}
-                                       for answer_id, themes in rows[first:first + BATCH]])
+                                       for answer_id, themes in batch])
+        db.session.execute(facts, [{"id": answer_id, "new_codebook": codebook, "new_themes": themes}
+                                   for answer_id, themes in batch])
 
 
 def forget_matches(answer_ids: Sequence[int]) -> None:
     """Drop the remembered themes of comments whose text changed."""
     for first in range(0, len(answer_ids), BATCH):
-        db.session.execute(sa.delete(CommentMatch).where(CommentMatch.answer_id.in_(answer_ids[first:first + BATCH])))
+        batch = answer_ids[first:first + BATCH]
+        db.session.execute(sa.delete(CommentMatch).where(CommentMatch.answer_id.in_(batch)))
+        db.session.execute(sa.update(CommentFact).where(CommentFact.answer_id.in_(batch))
+                           .values(codebook=None, themes=None))
 
 
 def tags_of(answer_id: int) -> list[CommentTag]:
@@ -142,6 +278,7 @@ def comments_older_than(cutoff: datetime, keep: set[int]) -> list[int]:
 
 def empty_texts(answer_ids: Sequence[int]) -> None:
     forget_matches(answer_ids)
+    forget_facts_text(answer_ids)
     for start in range(0, len(answer_ids), BATCH):
         db.session.execute(sa.update(Answer).where(Answer.id.in_(answer_ids[start:start + BATCH])).values(value_text=None))
 

@@ -6,6 +6,7 @@ import calendar
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
 import pandas as pd
@@ -15,10 +16,11 @@ from flask import current_app
 from analytics.periods import Period
 from analytics.queries import CommentsPage, comments as comment_rows
 from analytics.service import as_period, resolve_scope
-from analytics.themes import apply_tags, theme_statistics
+from analytics.themes import apply_tags, theme_figures
 from comments import queries
 from comments.codebook import active_themes, current_codebook
 from comments.matches import remembered_matches
+from comments.theme_counts import complete_facts, count_comments, tagged
 from comments.models import CommentTag
 from comments.redaction import redact
 from comments.retention import protected_comment_ids
@@ -67,41 +69,56 @@ class ThemeSummary:
     comments: int
     previous_comments: int
     themes: list[dict]
-    answer_themes: pd.DataFrame = field(repr=False)  # answer_id, text, rating, submitted_at, themes (current period)
+    service_point_ids: tuple[int, ...] | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict:
         return {"period": self.period.label, "previous_period": self.previous.label, "comments": self.comments,
                 "previous_comments": self.previous_comments, "themes": self.themes}
 
+    @cached_property
+    def themed(self) -> pd.DataFrame:
+        """Every comment of the period and scope: ``answer_id, rating, submitted_at, service_point_id, themes``
+        (after manual tags, no text), read on first use (a theme's comments list)."""
+        return _themed_comments(self.period, self.service_point_ids)
+
+    @cached_property
+    def answer_themes(self) -> pd.DataFrame:
+        """``themed`` with each comment's ``text`` (read on first use: the text search of a theme's comments)."""
+        texts = queries.texts_of([int(i) for i in self.themed["answer_id"]])
+        frame = self.themed.assign(text=[texts.get(int(i)) for i in self.themed["answer_id"]])
+        return frame[["answer_id", "text", "rating", "submitted_at", "service_point_id", "themes"]]
+
 
 def _themed_comments(period: Period, service_point_ids) -> pd.DataFrame:
-    """The comments of the period and scope with their ``themes`` after manual tags.
-
-    The codebook's match of each comment is remembered in ``comment_matches``: only comments never matched, or
-    matched with another codebook, are lemmatised (and remembered), so a cold build costs about one SQL read.
-    """
+    """The comments of the period and scope with their ``themes`` after manual tags, without their text, from
+    ``comment_facts``; comments not matched with the current codebook are matched (and remembered)."""
+    complete_facts(period.start, period.end, service_point_ids)
     frame = queries.comments_for_themes(period.start, period.end, service_point_ids)
     matched = remembered_matches(frame)
-    themes = [matched_themes if tags is None else _tagged(matched_themes, tags)
-              for matched_themes, tags in zip(matched, frame["tags"])]
-    return frame[queries.COMMENT_COLUMNS].assign(themes=pd.Series(themes, index=frame.index, dtype=object))
-
-
-def _tagged(matched: frozenset[str], tags: str) -> frozenset[str]:
-    marks = tags.split()
-    return apply_tags(matched, [m[1:] for m in marks if m[0] == "+"], [m[1:] for m in marks if m[0] == "-"])
+    themes = [tagged(matched_themes, tags) for matched_themes, tags in zip(matched, frame["tags"])]
+    return frame[queries.THEMED_COLUMNS].assign(themes=pd.Series(themes, index=frame.index, dtype=object))
 
 
 def compute_theme_summary(period: Period | str, department_code: str | None = None,
                           service_point_code: str | None = None, lang: str = "pl") -> ThemeSummary:
-    """Every active theme's figures for the period and scope, against the previous period (uncached)."""
+    """Every active theme's figures for the period and scope, against the previous period (uncached): counted
+    by SQL (``comments.theme_counts``), texts read only for the examples."""
     period = as_period(period)
     previous = period.previous()
     scope = resolve_scope(department_code, service_point_code)
-    current = _themed_comments(period, scope.service_point_ids)
-    before = _themed_comments(previous, scope.service_point_ids)
-    themes = theme_statistics(current, before, active_themes(), lang)
-    return ThemeSummary(period, previous, len(current), len(before), themes, current)
+    specs = active_themes()
+    current, before, examples = count_comments(period, previous, scope.service_point_ids, [t.code for t in specs])
+    themes = theme_figures(current, before, specs, lang, examples)
+    _fill_example_texts(themes)
+    ids = None if scope.service_point_ids is None else tuple(scope.service_point_ids)
+    return ThemeSummary(period, previous, sum(current.values()), sum(before.values()), themes, ids)
+
+
+def _fill_example_texts(themes: list[dict]) -> None:
+    texts = queries.texts_of(sorted({example["answer_id"] for theme in themes for example in theme["examples"]}))
+    for theme in themes:
+        for example in theme["examples"]:
+            example["text"] = texts.get(example["answer_id"])
 
 
 def theme_summary(period: Period | str, department_code: str | None = None, service_point_code: str | None = None,
@@ -125,10 +142,10 @@ def comments_with_theme(summary: ThemeSummary, theme: str, *, text: str | None =
                         ratings: Iterable[int] | None = None, page: int = 1,
                         per_page: int = COMMENTS_PER_PAGE) -> CommentsPage:
     """The comments of a summary's period and scope that raise ``theme`` (after tags), newest first."""
-    frame = summary.answer_themes
+    frame = summary.answer_themes if text else summary.themed
     chosen = frame[frame["themes"].map(lambda themes: theme in themes)] if len(frame) else frame
     if text:
-        chosen = chosen[chosen["text"].str.contains(text, case=False, regex=False)]
+        chosen = chosen[chosen["text"].fillna("").str.contains(text, case=False, regex=False)]
     if ratings:
         chosen = chosen[chosen["rating"].isin(list(ratings))]
     chosen = chosen.sort_values(["submitted_at", "answer_id"], ascending=False)

@@ -1,15 +1,15 @@
 """responses: index (submitted_at, channel), so a period's responses per channel are counted from the index
 
-Revision ID: 0007_responses_channel_index
-Revises: 0006_comment_lemmas
+Revision ID: 0008_responses_channel_index
+Revises: 0007_comment_facts
 Create Date: 2026-11-26 16:50:00
 
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0007_responses_channel_index'
-down_revision = '0006_comment_lemmas'
+revision = '0008_responses_channel_index'
+down_revision = '0007_comment_facts'
 branch_labels = None
 depends_on = None
 
