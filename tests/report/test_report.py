@@ -11,7 +11,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from analytics.report import build_report, decimal, integer, interval, labelled_counts, pct, points, signed
+from analytics.report import build_report, labelled_counts
+from analytics.report_words import decimal, integer, interval, pct, points, signed
 from analytics.service import compute_indicators
 from tests.report.conftest import IMG_COMMENT, PERIOD, SCRIPT_COMMENT
 
