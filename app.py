@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+
 from flask import Flask, jsonify, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -201,6 +203,15 @@ def register_error_handlers(app: Flask) -> None:
         message = _("Coś poszło nie tak. Spróbuj ponownie za chwilę.") if error.code == 500 else own_message(error)
         body, status = render_error(error.code or 500, message)
         return body, status, [(name, value) for name, value in error.get_headers() if name == "Retry-After"]
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def database_busy(error: sa.exc.OperationalError):
+        """A database locked beyond the busy timeout (SQLite while a long write runs) or out of reach: the
+        request can be repeated, nothing was stored half-way (the transaction is rolled back)."""
+        app.logger.warning("database busy or unavailable: %s", error.orig)
+        db.session.rollback()
+        body, status = render_error(503, _("Baza danych jest chwilowo zajęta. Spróbuj ponownie za kilka sekund."))
+        return body, status, [("Retry-After", "5")]
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -4,7 +4,9 @@ a period cut at local midnights, and the grouped counts read from them.
 A period is read from whole UTC days (``answer_day_counts``) plus the hours around each local midnight that
 cuts a day (``answer_hour_counts``): thousands of rows per quarter instead of millions of answers. Time
 buckets are cut by a ``CASE`` over UTC boundaries computed from local midnights, which works the same on
-SQLite and PostgreSQL and respects daylight saving. ``analytics.queries`` runs them.
+SQLite and PostgreSQL and respects daylight saving. ``raw_answer_counts_statement`` groups the same counts
+from the answers themselves (the fallback for offices whose midnight is not on a whole UTC hour).
+``analytics.queries`` runs them.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from extensions import db
-from survey.models import AnswerDayCount, AnswerHourCount
+from survey.models import Answer, AnswerDayCount, AnswerHourCount, Response, ResponseHourCount
 
 DAY = timedelta(days=1)
 
@@ -95,6 +97,69 @@ def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point
                   counts.c.value, total.label("count"))
         .group_by(sa.literal_column("1"), counts.c.service_point_id, counts.c.question_id, counts.c.value)
         .having(total > 0)
+    )
+
+
+def _points(column, service_point_ids: Sequence[int] | None):
+    return sa.true() if service_point_ids is None else column.in_(list(service_point_ids))
+
+
+def hourly_response_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None):
+    """``bucket, service_point_id, count`` of responses, from the hour table."""
+    hours = ResponseHourCount
+    return (
+        sa.select(bucket_expression(hours.hour, boundaries).label("bucket"), hours.service_point_id, sa.func.sum(hours.n).label("count"))
+        .where(_in_range(hours.hour, boundaries[0], boundaries[-1]), _points(hours.service_point_id, service_point_ids))
+        .group_by(sa.literal_column("1"), hours.service_point_id)
+    )
+
+
+def response_hours_statement(start: datetime, end: datetime, service_point_ids: Sequence[int] | None):
+    """``hour, count``: responses per UTC hour in ``[start, end)``, hours without any left out."""
+    hours = ResponseHourCount
+    return (
+        sa.select(hours.hour, sa.func.sum(hours.n).label("count"))
+        .where(_in_range(hours.hour, start, end), _points(hours.service_point_id, service_point_ids))
+        .group_by(hours.hour)
+        .having(sa.func.sum(hours.n) > 0)
+    )
+
+
+def responses_with_hours_statement(boundaries: Sequence[datetime], start: datetime, end: datetime,
+                                   service_point_ids: Sequence[int] | None):
+    """Both statements above in one round trip: ``bucket, service_point_id, hour, count`` rows whose ``hour``
+    is null for the counts per bucket and counter, and whose ``bucket`` and counter are null for the hours."""
+    hours = ResponseHourCount
+    counts = hourly_response_counts_statement(boundaries, service_point_ids)
+    no_hour = sa.type_coerce(sa.null(), hours.hour.type).label("hour")
+    no_int = sa.type_coerce(sa.null(), sa.Integer)
+    by_hour = response_hours_statement(start, end, service_point_ids)
+    return sa.union_all(
+        counts.with_only_columns(*counts.selected_columns[:2], no_hour, counts.selected_columns[2]),
+        by_hour.with_only_columns(no_int, no_int, *by_hour.selected_columns),
+    )
+
+
+def raw_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None, text_question_ids: Sequence[int]):
+    """``bucket, service_point_id, question_id, value_int, value_text, count`` straight from the answers.
+
+    Free-text answers are counted without their text (grouping by every comment would be pointless).
+    """
+    bucket = bucket_expression(Response.submitted_at, boundaries).label("bucket")
+    value_text = sa.case((Answer.question_id.in_(list(text_question_ids)), sa.null()), else_=Answer.value_text)
+    return (
+        sa.select(
+            bucket,
+            Response.service_point_id,
+            Answer.question_id,
+            Answer.value_int,
+            value_text.label("value_text"),
+            sa.func.count().label("count"),
+        )
+        .select_from(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(_in_range(Response.submitted_at, boundaries[0], boundaries[-1]), _points(Response.service_point_id, service_point_ids))
+        .group_by(sa.literal_column("1"), Response.service_point_id, Answer.question_id, Answer.value_int, sa.literal_column("5"))
     )
 
 

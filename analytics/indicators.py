@@ -182,7 +182,9 @@ def with_changes(current: list[dict], previous: list[dict]) -> list[dict]:
 COUNT_COLUMNS = ("code", "kind", "value", "count")
 
 
-def _indicators_by_code(by_code: dict[str, dict], questions: list[dict]) -> list[dict]:
+def questions_from_distributions(by_code: Mapping[str, Distribution], questions: list[dict]) -> list[dict]:
+    """Indicators of every question in ``questions`` (``code``, ``kind``, ``options``), in order, from the
+    distribution of each code's answers (a code without answers gets n = 0 and null values)."""
     return [
         question_indicators(q["code"], q["kind"], by_code.get(q["code"], {}), q.get("options", ()))
         for q in questions
@@ -199,7 +201,7 @@ def questions_from_counts(counts: pd.DataFrame, questions: list[dict]) -> list[d
     if len(counts):
         for (code, value), count in counts.groupby(["code", "value"], sort=False, dropna=False)["count"].sum().items():
             by_code.setdefault(code, {})[value] = int(count)
-    return _indicators_by_code(by_code, questions)
+    return questions_from_distributions(by_code, questions)
 
 
 def grouped_questions(counts: pd.DataFrame, key: str, questions: list[dict]) -> dict:
@@ -209,7 +211,7 @@ def grouped_questions(counts: pd.DataFrame, key: str, questions: list[dict]) -> 
         totals = counts.groupby([key, "code", "value"], sort=False, dropna=False)["count"].sum()
         for (group, code, value), count in totals.items():
             nested.setdefault(group, {}).setdefault(code, {})[value] = int(count)
-    return {group: _indicators_by_code(by_code, questions) for group, by_code in nested.items()}
+    return {group: questions_from_distributions(by_code, questions) for group, by_code in nested.items()}
 
 
 def indicator_value(questions: list[dict], responses: int, indicator: str, question_code: str | None) -> tuple[float | None, int]:

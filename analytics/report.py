@@ -13,108 +13,41 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
 from flask import current_app
 
 from analytics import report_data
 from analytics.indicators import SIGNIFICANCE_LEVEL
 from analytics.objectives import INSUFFICIENT_DATA, MET, NOT_MET
 from analytics.periods import Period
+from analytics.report_words import (
+    COMPARATOR_PL,
+    COMPARATOR_SYMBOL,
+    DASH,
+    INDICATOR_PL,
+    LOCALE,
+    SCOPE_PL,
+    STATUS_PL,
+    counted,
+    decimal,
+    indicator_value_text,
+    integer,
+    interval,
+    p_value_text,
+    pct,
+    period_text,
+    plural,
+    points,
+    responses_text,
+    signed,
+)
 from analytics.service import as_period, compute_indicators, resolve_scope
 
-LOCALE = "pl_PL"
-DASH = "—"
 TOP_COMMENTS_PER_DEPARTMENT = 10
+# Appendix A: per department and rating this many of the most frequent comments (``OPINIA_REPORT_COMMENTS_PER_RATING``).
+DEFAULT_COMMENTS_PER_RATING = 3
 TOP_THEMES = 6
 QUOTES_PER_THEME = 2
 DEFAULT_MIN_SAMPLE = 30
-
-STATUS_PL = {MET: "osiągnięty", NOT_MET: "nieosiągnięty", INSUFFICIENT_DATA: "za mało danych"}
-INDICATOR_PL = {
-    "csat": "CSAT (odsetek ocen 4–5)",
-    "mean": "średnia ocena (1–5)",
-    "nps": "NPS",
-    "yes_share": "odsetek odpowiedzi „tak”",
-    "responses": "liczba odpowiedzi",
-}
-SCOPE_PL = {"office": "cały urząd", "department": "wydział", "service_point": "stanowisko"}
-CHANNEL_PL = {"web": "telefon lub komputer (kod QR)", "kiosk": "tablet przy stanowisku (kiosk)", "paper": "ankieta papierowa"}
-PERIOD_KIND_PL = {"quarter": "kwartał", "month": "miesiąc", "year": "rok", "custom": "okres"}
-
-
-# ---- Polish number formatting ------------------------------------------------------------------------
-
-def pct(value: float | None, digits: int = 1) -> str:
-    """A fraction as a Polish percentage: 0.8432 -> ``84,3%``."""
-    if value is None:
-        return DASH
-    return format_decimal(value * 100, "0." + "0" * digits, locale=LOCALE) + "%"
-
-
-def decimal(value: float | None, digits: int = 2) -> str:
-    return DASH if value is None else format_decimal(value, "0." + "0" * digits, locale=LOCALE)
-
-
-def integer(value: int | None) -> str:
-    return DASH if value is None else format_decimal(value, "#,##0", locale=LOCALE)
-
-
-def plural(count: int, one: str, few: str, many: str) -> str:
-    """The Polish form of a noun after a number: 1 cel, 2–4 cele (but 12–14 celów), 5 celów, 22 cele."""
-    if count == 1:
-        return one
-    if count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14):
-        return few
-    return many
-
-
-def counted(count: int, one: str, few: str, many: str) -> str:
-    """"1 odpowiedź", "3 odpowiedzi", "1 250 odpowiedzi"."""
-    return f"{integer(count)} {plural(count, one, few, many)}"
-
-
-def responses_text(count: int) -> str:
-    return counted(count, "odpowiedź", "odpowiedzi", "odpowiedzi")
-
-
-COMPARATOR_PL = {">=": "co najmniej", ">": "więcej niż", "<=": "najwyżej", "<": "mniej niż"}
-COMPARATOR_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
-
-
-def signed(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return DASH
-    text = format_decimal(abs(value), "0." + "0" * digits, locale=LOCALE)
-    return ("+" if value >= 0 else "−") + text
-
-
-def points(difference: float | None) -> str:
-    """A difference of two fractions in percentage points: 0.021 -> ``+2,1 p.p.``."""
-    return DASH if difference is None else signed(difference * 100) + " p.p."
-
-
-def p_value_text(p_value: float | None) -> str:
-    if p_value is None:
-        return DASH
-    return "p < 0,001" if p_value < 0.001 else "p = " + format_decimal(p_value, "0.000", locale=LOCALE)
-
-
-def interval(low: float | None, high: float | None) -> str:
-    return DASH if low is None or high is None else f"{pct(low)}–{pct(high)}"
-
-
-def indicator_value_text(indicator: str, value: float | None) -> str:
-    if indicator in ("csat", "yes_share"):
-        return pct(value)
-    if indicator == "nps":
-        return signed(value)
-    if indicator == "mean":
-        return decimal(value)
-    return integer(None if value is None else int(value))
-
-
-def period_text(period: Period) -> str:
-    return f"{format_date(period.first_day, 'd MMMM y', locale=LOCALE)} – {format_date(period.last_day, 'd MMMM y', locale=LOCALE)}"
 
 
 # ---- the report's content ----------------------------------------------------------------------------
@@ -150,6 +83,32 @@ class DepartmentSection:
     objectives: list[dict]
     comments: list[dict]
     comments_total: int
+    comment_groups: list[CommentGroup] = field(default_factory=list)
+
+
+@dataclass
+class CommentGroup:
+    """Appendix A: one department's comments with one rating (``None``: without a rating) — the most frequent
+    ``rows`` of ``total`` comments, and how many of them are not shown."""
+
+    rating: int | None
+    total: int
+    rows: list[dict]
+
+    @property
+    def more(self) -> int:
+        return self.total - sum(row["count"] for row in self.rows)
+
+
+def comment_groups(rows: list[dict], per_rating: int) -> list[CommentGroup]:
+    """One department's rows of ``report_data.grouped_comments`` as appendix A's groups, in the report's order."""
+    groups: list[CommentGroup] = []
+    for row in rows:
+        if not groups or groups[-1].rating != row["rating"]:
+            groups.append(CommentGroup(row["rating"], row["rating_total"], []))
+        if row["rank_in_rating"] <= per_rating:
+            groups[-1].rows.append(row)
+    return groups
 
 
 @dataclass
@@ -165,7 +124,7 @@ class ManagementReport:
     office_trend: list[dict]
     office_csat_target: float | None
     departments: list[DepartmentSection]
-    comments: list[dict]
+    comments_per_rating: int
     channels: dict[str, int]
     question_texts: dict[str, dict]
     min_samples: list[int] = field(default_factory=list)
@@ -335,7 +294,8 @@ def csat_target(objectives: list[dict], scope: str, code: str | None) -> float |
     return None
 
 
-def department_sections(indicators: dict, trend: dict, comments: list[dict], objectives: list[dict]) -> list[DepartmentSection]:
+def department_sections(indicators: dict, trend: dict, comments: list[dict], objectives: list[dict],
+                        per_rating: int = DEFAULT_COMMENTS_PER_RATING) -> list[DepartmentSection]:
     sections = []
     for department in indicators["by_department"]:
         code = department["code"]
@@ -352,8 +312,9 @@ def department_sections(indicators: dict, trend: dict, comments: list[dict], obj
             csat_target=csat_target(objectives, "department", code),
             objectives=[o for o in objectives if (o["scope"] == "department" and o["scope_code"] == code)
                         or (o["scope"] == "service_point" and o["scope_code"] in counter_codes)],
-            comments=own_comments[:TOP_COMMENTS_PER_DEPARTMENT],
-            comments_total=sum(c["count"] for c in own_comments),
+            comments=[c for c in own_comments if c["rank_in_department"] <= TOP_COMMENTS_PER_DEPARTMENT],
+            comments_total=own_comments[0]["department_total"] if own_comments else 0,
+            comment_groups=comment_groups(own_comments, per_rating),
         ))
     return sections
 
@@ -382,12 +343,13 @@ def build_report(period: Period | str, department_code: str | None = None, progr
     progress("trend kwartalny")
     trend = report_data.quarterly_series(report_data.trend_quarters(period), scope)
     progress("komentarze mieszkańców")
-    comments = report_data.grouped_comments(period, scope)
+    per_rating = max(0, int(current_app.config.get("OPINIA_REPORT_COMMENTS_PER_RATING", DEFAULT_COMMENTS_PER_RATING)))
+    comments = report_data.grouped_comments(period, scope, TOP_COMMENTS_PER_DEPARTMENT, per_rating)
     channels = report_data.channel_counts(period, scope)
     texts = report_data.question_texts()
-    from comments.services import compute_theme_summary
+    from comments.services import theme_summary
 
-    themes = themes_section(compute_theme_summary(period, department_code).as_dict())
+    themes = themes_section(theme_summary(period, department_code).as_dict())
 
     objectives = describe_objectives(indicators["objectives"], _scope_names(indicators, office_name))
     headline = Headline.of(indicators["responses"], indicators["questions"])
@@ -404,8 +366,8 @@ def build_report(period: Period | str, department_code: str | None = None, progr
         objectives=objectives,
         office_trend=trimmed_trend(trend["office"]),
         office_csat_target=csat_target(objectives, "department" if department_code else "office", department_code),
-        departments=department_sections(indicators, trend, comments, objectives),
-        comments=comments,
+        departments=department_sections(indicators, trend, comments, objectives, per_rating),
+        comments_per_rating=per_rating,
         channels=channels,
         question_texts=texts,
         min_samples=sorted({o["min_sample"] for o in objectives} | {DEFAULT_MIN_SAMPLE}),

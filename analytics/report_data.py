@@ -3,8 +3,9 @@
 - ``quarterly_series``: per-quarter CSAT of the office and of each department over the last quarters,
   from the same grouped counts (``queries.answer_counts``, read from the hourly count tables) and the same
   pure functions as ``compute_indicators``, so the report period's own point equals its indicators;
-- ``grouped_comments``: residents' comments of a period and scope grouped by counter, rating and identical
-  text with how often each was written, lowest ratings first;
+- ``grouped_comments``: the residents' comments the report shows, grouped by counter, rating and identical
+  text with how often each was written (a bounded number per department and rating, chosen in SQL), with
+  how many comments each department and rating hold in all;
 - ``channel_counts``: responses per channel (web, kiosk, paper).
 
 Counting stays in the database (GROUP BY); nothing loads one object per response.
@@ -83,11 +84,17 @@ def _rating_of_response():
     )
 
 
-def grouped_comments(period: Period, scope: Scope) -> list[dict]:
-    """Comments of the period and scope: ``department, service_point, service_point_name, rating, text, count``.
+def grouped_comments(period: Period, scope: Scope, top: int, per_rating: int) -> list[dict]:
+    """The comments the report shows, grouped: ``department, service_point, service_point_name, rating, text,
+    count`` plus where each group ranks and how many comments its department and rating hold.
 
-    Identical texts at the same counter with the same rating are one row with their count. Ordered by
-    department, then lowest rating first (comments without a rating last), then the most frequent.
+    Identical texts at the same counter with the same rating are one group with their ``count``. Only the
+    groups shown are returned (``ROW_NUMBER()`` per partition, on SQLite and PostgreSQL alike): per department
+    the ``top`` first by the report's order (lowest rating first, comments without a rating last, then the most
+    frequent) — ``rank_in_department`` — and per department and rating the ``per_rating`` most frequent —
+    ``rank_in_rating``. ``department_total`` and ``rating_total`` count every comment of the department (and
+    rating) in the period, shown or not, so the report can say how many more there are. Ordered by department,
+    then the report's order.
     """
     rating = _rating_of_response().label("rating")
     inner = (
@@ -113,13 +120,26 @@ def grouped_comments(period: Period, scope: Scope) -> list[dict]:
     if scope.service_point_ids is not None:
         inner = inner.where(Response.service_point_id.in_(scope.service_point_ids))
     rows = inner.subquery()
-    count = sa.func.count().label("count")
+    keys = (rows.c.department, rows.c.service_point, rows.c.service_point_name, rows.c.rating, rows.c.text)
+    groups = sa.select(*keys, sa.func.count().label("count")).group_by(*keys).subquery()
+    most_frequent = (groups.c.count.desc(), groups.c.service_point, groups.c.text)
+    report_order = (groups.c.rating.is_(None), groups.c.rating, *most_frequent)
+    ranked = sa.select(
+        groups,
+        sa.func.row_number().over(partition_by=groups.c.department, order_by=report_order).label("rank_in_department"),
+        sa.func.row_number().over(partition_by=(groups.c.department, groups.c.rating), order_by=most_frequent)
+        .label("rank_in_rating"),
+        sa.func.sum(groups.c.count).over(partition_by=groups.c.department).label("department_total"),
+        sa.func.sum(groups.c.count).over(partition_by=(groups.c.department, groups.c.rating)).label("rating_total"),
+    ).subquery()
     statement = (
-        sa.select(rows.c.department, rows.c.service_point, rows.c.service_point_name, rows.c.rating, rows.c.text, count)
-        .group_by(rows.c.department, rows.c.service_point, rows.c.service_point_name, rows.c.rating, rows.c.text)
-        .order_by(rows.c.department, rows.c.rating.is_(None), rows.c.rating, count.desc(), rows.c.service_point, rows.c.text)
+        sa.select(ranked)
+        .where(sa.or_(ranked.c.rank_in_department <= top, ranked.c.rank_in_rating <= per_rating))
+        .order_by(ranked.c.department, ranked.c.rating.is_(None), ranked.c.rating, ranked.c.count.desc(),
+                  ranked.c.service_point, ranked.c.text)
     )
-    return [row._asdict() for row in db.session.execute(statement)]
+    return [{**row._asdict(), "department_total": int(row.department_total), "rating_total": int(row.rating_total)}
+            for row in db.session.execute(statement)]
 
 
 def channel_counts(period: Period, scope: Scope) -> dict[str, int]:

@@ -166,7 +166,8 @@ def served_summary(hours: pd.DataFrame, slots: pd.DatetimeIndex, counters: int) 
 def grouped_summaries(hours: pd.DataFrame, key: str, slots: pd.DatetimeIndex, counters: Mapping[str, int]) -> dict[str, dict]:
     """``served_summary`` per value of ``key`` (a department or counter code) for every group in ``counters``."""
     groups = dict(tuple(hours.groupby(key))) if len(hours) else {}
-    return {code: served_summary(groups.get(code, hours.iloc[0:0]), slots, n) for code, n in counters.items()}
+    empty = hours.iloc[0:0]
+    return {code: served_summary(groups.get(code, empty), slots, n) for code, n in counters.items()}
 
 
 def is_low_response_rate(rate: float | None, threshold: float = DEFAULT_LOW_RESPONSE_RATE) -> bool:

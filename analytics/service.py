@@ -1,12 +1,13 @@
 """Indicators for a period and a scope, as the JSON structure shared by the CLI, the API, dashboards and reports.
 
 One ``GROUP BY`` (over the day and hour counts kept by triggers) fetches answer counts per (month ×
-counter × question × value) for the period and the previous one; everything else — office, department,
-counter and month breakdowns, changes, objectives — is summed from those few hundred rows in pandas.
+counter × question × value) for the period and the one it is compared with, another the responses; everything
+else — office, department, counter and month breakdowns, changes, objectives — is summed from those few hundred
+rows in plain Python (``analytics.tally``: pandas would cost more than the sums on so few rows).
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -15,7 +16,8 @@ import pandas as pd
 from flask import current_app
 
 from analytics import queries
-from analytics.indicators import grouped_questions, questions_from_counts, with_changes
+from analytics import tally as tallies
+from analytics.indicators import questions_from_distributions, with_changes
 from analytics.objectives import ObjectiveSpec, evaluate_objective
 from analytics.periods import Period, parse_period
 from served.services import add_served_indicators
@@ -33,7 +35,8 @@ class Scope:
     code: str | None
     name: str
     department_code: str | None
-    service_points: pd.DataFrame  # rows of queries.service_point_catalog() in scope
+    service_points: pd.DataFrame  # rows of queries.office_catalog()'s counters in scope (with ``active``)
+    departments: pd.DataFrame  # every department of the office: queries.office_catalog()'s first frame
 
     @property
     def service_point_ids(self) -> list[int] | None:
@@ -53,7 +56,7 @@ def as_period(period: Period | str) -> Period:
 
 def resolve_scope(department_code: str | None = None, service_point_code: str | None = None) -> Scope:
     """The whole office, one department or one counter; ``ScopeError`` for unknown or mismatched codes."""
-    catalog = queries.service_point_catalog()
+    departments, catalog = queries.office_catalog()
     if service_point_code:
         rows = catalog[catalog["code"] == service_point_code]
         if rows.empty:
@@ -61,15 +64,14 @@ def resolve_scope(department_code: str | None = None, service_point_code: str | 
         row = rows.iloc[0]
         if department_code and row["department_code"] != department_code:
             raise ScopeError(f"service point {service_point_code!r} does not belong to department {department_code!r}")
-        return Scope("service_point", service_point_code, row["name"], row["department_code"], rows)
+        return Scope("service_point", service_point_code, row["name"], row["department_code"], rows, departments)
     if department_code:
-        departments = queries.department_catalog()
         match = departments[departments["code"] == department_code]
         if match.empty:
             raise ScopeError(f"unknown department {department_code!r}")
         rows = catalog[catalog["department_code"] == department_code]
-        return Scope("department", department_code, match.iloc[0]["name"], department_code, rows)
-    return Scope("office", None, current_app.config.get("OPINIA_OFFICE_NAME", "office"), None, catalog)
+        return Scope("department", department_code, match.iloc[0]["name"], department_code, rows, departments)
+    return Scope("office", None, current_app.config.get("OPINIA_OFFICE_NAME", "office"), None, catalog, departments)
 
 
 def _boundaries(periods: list[Period]) -> list[datetime]:
@@ -80,72 +82,61 @@ def _boundaries(periods: list[Period]) -> list[datetime]:
     return sorted(edges)
 
 
-@dataclass
-class _Counts:
-    answers: pd.DataFrame  # bucket, start, service_point, department, code, kind, value, count
-    responses: pd.DataFrame  # bucket, start, service_point, department, count
+def _fetch_counts(periods: list[Period], scope: Scope, question_ids: dict[int, tuple[str, str]], source: str,
+                  by_month: Period | None = None, with_hours: bool = False) -> tuple[list[tallies.GroupCounts], list[tuple]]:
+    """The counts of each of ``periods`` (office, departments, counters; months of ``by_month``), from one
+    answer-count and one response-count ``GROUP BY`` covering them all; ``with_hours``: the same response
+    statement also brings the responses per UTC hour of the last period (``(moment, count)`` rows, for
+    ``weekday_hour_cells``)."""
+    boundaries = _boundaries(periods)
+    starts = boundaries[:-1]
+    months = {month.start for month in by_month.months()} if by_month else set()
+    points = scope.service_points
+    layout = tallies.Layout(
+        bucket_periods=[next((i for i, p in enumerate(periods) if p.start <= start < p.end), None) for start in starts],
+        bucket_months=[start if start in months else None for start in starts],
+        counters=dict(zip(points["id"].tolist(), points["code"].tolist())),
+        departments=dict(zip(points["id"].tolist(), points["department_code"].tolist())),
+    )
+    answers = queries.answer_count_rows(boundaries, scope.service_point_ids, question_ids, source)
+    if with_hours:
+        responses, hours = queries.response_count_and_hour_rows(boundaries, periods[-1].start, periods[-1].end,
+                                                                scope.service_point_ids, source)
+    else:
+        responses, hours = queries.response_count_rows(boundaries, scope.service_point_ids, source), []
+    codes = {qid: code for qid, (code, _kind) in question_ids.items()}
+    return tallies.tally(layout, answers, responses, codes, len(periods)), hours
 
 
-def _fetch_counts(boundaries: list[datetime], scope: Scope, question_ids: dict[int, tuple[str, str]], source: str) -> _Counts:
-    points = scope.service_points.set_index("id")
-    bucket_start = pd.Series(boundaries[:-1])
-
-    def label(frame: pd.DataFrame) -> dict:
-        return {
-            "bucket": frame["bucket"],
-            "start": frame["bucket"].map(bucket_start),
-            "service_point": frame["service_point_id"].map(points["code"]),
-            "department": frame["service_point_id"].map(points["department_code"]),
-        }
-
-    answers = queries.answer_counts(boundaries, scope.service_point_ids, question_ids, source)
-    answers = pd.DataFrame({
-        **label(answers),
-        "code": answers["question_id"].map(lambda qid: question_ids[qid][0]),
-        "kind": answers["question_id"].map(lambda qid: question_ids[qid][1]),
-        "value": answers["value"],
-        "count": answers["count"].astype("int64"),
-    })
-    responses = queries.response_counts(boundaries, scope.service_point_ids, source)
-    responses = pd.DataFrame({**label(responses), "count": responses["count"].astype("int64")})
-    return _Counts(answers, responses)
+def _questions(counts: tallies.GroupCounts, group, questions: list[dict]) -> list[dict]:
+    return questions_from_distributions(counts.distributions(group), questions)
 
 
-def _in_period(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
-    return frame[(frame["start"] >= period.start) & (frame["start"] < period.end)]
+def _with_changes(current: tallies.GroupCounts, previous: tallies.GroupCounts, group, questions: list[dict]) -> list[dict]:
+    return with_changes(_questions(current, group, questions), _questions(previous, group, questions))
 
 
-def _responses_by(frame: pd.DataFrame, key: str) -> dict:
-    return {k: int(v) for k, v in frame.groupby(key)["count"].sum().items()} if len(frame) else {}
-
-
-def _breakdown(
-    current: _Counts, previous: _Counts, key: str, entries: list[tuple[str, str]], questions: list[dict], extra=None
-) -> list[dict]:
-    """Per-group indicators (with changes) for every ``(code, name)`` in ``entries``, also groups with no answers."""
-    now = grouped_questions(current.answers, key, questions)
-    before = grouped_questions(previous.answers, key, questions)
-    responses = _responses_by(current.responses, key)
-    empty = questions_from_counts(current.answers.iloc[0:0], questions)
+def _breakdown(current: tallies.GroupCounts, previous: tallies.GroupCounts, group_of, entries: list[tuple[str, str]],
+               questions: list[dict], extra=None) -> list[dict]:
+    """Per-group indicators (with changes) for every ``(code, name)`` in ``entries``, also groups with no answers;
+    ``group_of(code)`` is the group's key in the counts."""
     result = []
     for code, name in entries:
-        entry = {"code": code, "name": name, **(extra(code) if extra else {}), "responses": responses.get(code, 0)}
-        entry["questions"] = with_changes(now.get(code, empty), before.get(code, empty))
+        group = group_of(code)
+        entry = {"code": code, "name": name, **(extra(code) if extra else {}), "responses": current.responses_of(group)}
+        entry["questions"] = _with_changes(current, previous, group, questions)
         result.append(entry)
     return result
 
 
-def _by_month(current: _Counts, period: Period, questions: list[dict]) -> list[dict]:
-    by_start = grouped_questions(current.answers, "start", questions)
-    responses = _responses_by(current.responses, "start")
-    empty = questions_from_counts(current.answers.iloc[0:0], questions)
+def _by_month(current: tallies.GroupCounts, period: Period, questions: list[dict]) -> list[dict]:
     return [
         {
             "month": f"{month.first_day.year}-{month.first_day.month:02d}",
             "from": month.first_day.isoformat(),
             "to": month.last_day.isoformat(),
-            "responses": responses.get(pd.Timestamp(month.start), 0),
-            "questions": by_start.get(pd.Timestamp(month.start), empty),
+            "responses": current.responses_of(tallies.month(month.start)),
+            "questions": _questions(current, tallies.month(month.start), questions),
         }
         for month in period.months()
     ]
@@ -153,7 +144,7 @@ def _by_month(current: _Counts, period: Period, questions: list[dict]) -> list[d
 
 def _department_entries(scope: Scope) -> list[tuple[str, str]]:
     """Every department for the office (also those without counters), else the scope's own department."""
-    departments = queries.department_catalog()
+    departments = scope.departments
     if scope.kind != "office":
         departments = departments[departments["code"] == scope.department_code]
     return list(zip(departments["code"], departments["name"]))
@@ -202,20 +193,15 @@ def compute_indicators(
     previous_period = period.comparison(today)
     scope = resolve_scope(department_code, service_point_code)
     questions, question_ids = queries.question_catalog()
-    counts = _fetch_counts(_boundaries([previous_period, period]), scope, question_ids, source)
-    current = _Counts(_in_period(counts.answers, period), _in_period(counts.responses, period))
-    previous = _Counts(_in_period(counts.answers, previous_period), _in_period(counts.responses, previous_period))
+    (previous, current), hours = _fetch_counts([previous_period, period], scope, question_ids, source,
+                                               by_month=period, with_hours=True)
 
-    responses = int(current.responses["count"].sum())
-    office = {
-        "responses": responses,
-        "questions": with_changes(questions_from_counts(current.answers, questions),
-                                  questions_from_counts(previous.answers, questions)),
-    }
+    responses = current.responses_of(tallies.OFFICE)
+    office = {"responses": responses, "questions": _with_changes(current, previous, tallies.OFFICE, questions)}
     points_table = scope.service_points
-    by_department = _breakdown(current, previous, "department", _department_entries(scope), questions)
+    by_department = _breakdown(current, previous, tallies.department, _department_entries(scope), questions)
     department_of = dict(zip(points_table["code"], points_table["department_code"]))
-    by_service_point = _breakdown(current, previous, "service_point", list(zip(points_table["code"], points_table["name"])),
+    by_service_point = _breakdown(current, previous, tallies.service_point, list(zip(points_table["code"], points_table["name"])),
                                   questions, extra=lambda code: {"department": department_of[code]})
     result = {
         "period": period.label,
@@ -223,7 +209,7 @@ def compute_indicators(
                         "days_elapsed": period.days_elapsed(today)},
         "previous_period": {
             **previous_period.as_dict(),
-            "responses": int(previous.responses["count"].sum()),
+            "responses": previous.responses_of(tallies.OFFICE),
             "same_days_of": period.previous().label if period.is_running(today) else None,
             "days": previous_period.days,
         },
@@ -234,7 +220,7 @@ def compute_indicators(
         "by_department": by_department,
         "by_service_point": by_service_point,
         "by_month": _by_month(current, period, questions),
-        "by_weekday_hour": weekday_hour_counts(period, scope, source=source),
+        "by_weekday_hour": weekday_hour_cells(hours, period.tz_name),
         "objectives": _evaluate_objectives(scope, office, by_department, by_service_point),
     }
     # The queue system's figures (CAF 6.2), added in one step of their own: see served.services.
@@ -245,14 +231,20 @@ def weekday_hour_counts(period: Period | str, scope: Scope | None = None, *, sou
     """Responses per local weekday (0 = Monday) and hour, only the non-empty cells, for heat maps."""
     period = as_period(period)
     scope = scope or resolve_scope()
-    hours = queries.responses_by_utc_hour(period.start, period.end, scope.service_point_ids, source)
-    if hours.empty:
-        return []
-    local = hours["hour"].dt.tz_convert(period.tz_name)
-    cells = hours.assign(weekday=local.dt.weekday, hour=local.dt.hour).groupby(["weekday", "hour"])["count"].sum()
+    return weekday_hour_cells(queries.response_hour_rows(period.start, period.end, scope.service_point_ids, source),
+                              period.tz_name)
+
+
+def weekday_hour_cells(hours: Iterable[tuple[datetime, int]], tz_name: str) -> list[dict]:
+    """``(moment, count)`` rows (aware UTC) summed per local weekday and hour, in order (pure)."""
+    cells: dict[tuple[int, int], int] = {}
+    tz = ZoneInfo(tz_name)
+    for moment, count in hours:
+        local = moment.astimezone(tz)
+        cells[local.weekday(), local.hour] = cells.get((local.weekday(), local.hour), 0) + int(count)
     return [
-        {"weekday": int(weekday), "weekday_name": WEEKDAYS[weekday], "hour": int(hour), "responses": int(count)}
-        for (weekday, hour), count in cells.items()
+        {"weekday": weekday, "weekday_name": WEEKDAYS[weekday], "hour": hour, "responses": count}
+        for (weekday, hour), count in sorted(cells.items())
     ]
 
 
@@ -271,7 +263,7 @@ def indicators_by_month(
     if kinds is not None:
         questions = [q for q in questions if q["kind"] in kinds]
         question_ids = {qid: code_kind for qid, code_kind in question_ids.items() if code_kind[1] in kinds}
-    counts = _fetch_counts(_boundaries([period]), scope, question_ids, source)
+    (counts,), _hours = _fetch_counts([period], scope, question_ids, source, by_month=period)
     return _by_month(counts, period, questions)
 
 

@@ -21,14 +21,16 @@ from weasyprint import HTML
 from analytics import charts
 from report.pdf_tags import with_table_header_scopes
 from analytics.report import (
-    CHANNEL_PL,
     DEFAULT_MIN_SAMPLE,
     TOP_COMMENTS_PER_DEPARTMENT,
     ManagementReport,
-    counted,
-    labelled_counts,
-    decimal,
     first_of_kind,
+    labelled_counts,
+)
+from analytics.report_words import (
+    CHANNEL_PL,
+    counted,
+    decimal,
     integer,
     interval,
     p_value_text,

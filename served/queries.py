@@ -96,7 +96,17 @@ def rating_counts_by_wait_band(start: datetime, end: datetime, service_point_ids
                _in_scope(ServedHour.service_point_id, service_point_ids))
         .group_by(sa.literal_column("1"), AnswerHourCount.value)
     )
-    frame = pd.DataFrame(db.session.execute(statement).all(), columns=["band", "value", "count"])
+    return _band_frame(db.session.execute(statement).all())
+
+
+def empty_band_counts() -> pd.DataFrame:
+    """What ``rating_counts_by_wait_band`` answers when no counter-hour has a measured wait."""
+    return pd.DataFrame({"band": pd.Series(dtype=object), "value": pd.Series(dtype="float64"),
+                         "count": pd.Series(dtype=object)})
+
+
+def _band_frame(rows: list) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["band", "value", "count"])
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     return frame.dropna(subset=["value"])
 

@@ -7,8 +7,10 @@ file holds (importing a file twice changes nothing), writes the audit log and em
 """
 from __future__ import annotations
 
+from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import IO
 
@@ -124,9 +126,17 @@ def _forget_dashboards() -> None:
 
 # ---- indicators -------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=64)
+def _opening_slots(start: datetime, end: datetime, tz_name: str, opening_text: str) -> pd.DatetimeIndex:
+    """``calc.opening_slots`` of a period, kept: it depends on nothing else (a ``DatetimeIndex`` is immutable)."""
+    return calc.opening_slots(pd.Timestamp(start), pd.Timestamp(end), tz_name, calc.parse_opening_hours(opening_text))
+
+
 def _counters_for_coverage(points: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
     """Active counters, and inactive ones that still have queue data in the period."""
-    keep = set(queries.active_counter_ids()) | set(hours["service_point_id"])
+    active = (points.loc[points["active"], "id"].tolist() if "active" in points.columns  # known from the catalog
+              else queries.active_counter_ids())
+    keep = set(active) | set(hours["service_point_id"].tolist())
     return points[points["id"].isin(keep)]
 
 
@@ -134,7 +144,8 @@ def served_indicators(period: Period, service_points: pd.DataFrame, restricted: 
                       rating_question_ids: list[int]) -> dict:
     """The served-customer indicators of the scope, of each of ``departments`` and of each counter in it.
 
-    ``service_points``: the scope's counters (``id, code, department_code``); ``restricted``: whether the
+    ``service_points``: the scope's counters (``id, code, department_code``, and ``active`` when known — else it
+    is read); ``restricted``: whether the
     scope is narrower than the office (else no counter filter is applied).
     """
     ids = [int(i) for i in service_points["id"]] if restricted else None
@@ -142,16 +153,20 @@ def served_indicators(period: Period, service_points: pd.DataFrame, restricted: 
     points = service_points.set_index("id")
     hours["service_point"] = hours["service_point_id"].map(points["code"])
     hours["department"] = hours["service_point_id"].map(points["department_code"])
-    slots = calc.opening_slots(pd.Timestamp(period.start), pd.Timestamp(period.end), period.tz_name, opening_hours())
+    slots = _opening_slots(period.start, period.end, period.tz_name, current_app.config["OPINIA_OPENING_HOURS"])
     counted = _counters_for_coverage(service_points, hours)
-    per_department = counted.groupby("department_code").size().to_dict()
-    bands = queries.rating_counts_by_wait_band(period.start, period.end, ids, rating_question_ids)
+    counted_codes = set(counted["code"].tolist())
+    per_department = Counter(counted["department_code"].tolist())
+    # Ratings by wait band come from the counter-hours with a measured wait: without any, there is nothing to join.
+    timed = bool(hours["average_wait_minutes"].notna().any())
+    bands = (queries.rating_counts_by_wait_band(period.start, period.end, ids, rating_question_ids) if timed
+             else queries.empty_band_counts())
     return {
         "scope": calc.served_summary(hours, slots, len(counted)),
         "by_department": calc.grouped_summaries(hours, "department", slots,
-                                                {code: int(per_department.get(code, 0)) for code in departments}),
+                                                {code: per_department[code] for code in departments}),
         "by_service_point": calc.grouped_summaries(hours, "service_point", slots,
-                                                   {code: int(code in set(counted["code"])) for code in points["code"]}),
+                                                   {code: int(code in counted_codes) for code in points["code"]}),
         "csat_by_wait_band": calc.csat_by_wait_band(bands),
     }
 

@@ -8,7 +8,7 @@ import pytest
 
 from analytics.objectives import target_problem
 from analytics.periods import parse_period
-from analytics.report import counted, plural
+from analytics.report_words import counted, plural
 
 TZ = "Europe/Warsaw"
 

@@ -126,6 +126,7 @@ def test_postgresql_uses_a_bounded_checked_pool(app, backend):
     assert pool.size() == 3 and pool._max_overflow == 2 and pool._pre_ping
     with _db.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT 1")).scalar() == 1
+        assert connection.execute(sa.text("SHOW jit")).scalar() == "off"
 
 
 def test_pool_settings_come_from_the_environment(monkeypatch):
@@ -134,6 +135,7 @@ def test_pool_settings_come_from_the_environment(monkeypatch):
     config = {**Config().as_dict(), "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/opinia"}
     assert engine_options(config) == {
         "pool_size": 7, "max_overflow": 0, "pool_timeout": 10, "pool_recycle": 1800, "pool_pre_ping": True,
+        "connect_args": {"options": "-c jit=off"},
     }
     assert engine_options({**config, "SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}) == {}
 

@@ -77,6 +77,16 @@ def test_csat_per_waiting_time_band_measured_by_the_queue_system(queue_day):
     assert (bands["gt30"]["n"], bands["gt30"]["csat"], bands["gt30"]["csat_ci_low"]) == (0, None, None)
 
 
+def test_no_wait_bands_where_the_queue_data_measured_no_wait(queue_day):
+    # KM-2's only counter-hour (08:00, 20 served) has no average wait: its rating 3 falls in no band.
+    km2 = compute_indicators(DAY, service_point_code="KM-2")
+    assert (km2["served"], km2["queue"]["responses_in_queue_hours"]) == (20, 1)
+    assert [(b["band"], b["n"], b["csat"]) for b in km2["queue"]["csat_by_wait_band"]] == [
+        ("lt5", 0, None), ("5to15", 0, None), ("15to30", 0, None), ("gt30", 0, None)]
+    km1 = compute_indicators(DAY, service_point_code="KM-1")
+    assert [b["n"] for b in km1["queue"]["csat_by_wait_band"]] == [2, 1, 0, 0]
+
+
 def test_a_department_scope_and_periods_without_queue_data_or_opening_hours(queue_day):
     km = compute_indicators(DAY, "KM")
     assert (km["served"], km["response_rate"], km["coverage"]) == (100, approx(0.04), approx(3 / 36))

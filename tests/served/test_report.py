@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from analytics.report import decimal, integer, interval, pct
+from analytics.report_words import decimal, integer, interval, pct
 from analytics.service import compute_indicators
 from tests.report.conftest import Q3_ANSWERS, _store
 from tests.report.test_report import pdf_text, run_report, squash
