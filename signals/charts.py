@@ -9,8 +9,8 @@ never moves; the running week or month is the last point.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import numpy as np

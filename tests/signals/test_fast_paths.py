@@ -149,6 +149,28 @@ def test_run_start_matches_a_walk_back_from_the_last_point(points, rebase_weeks)
     assert spc.run_start(columns["rule"], columns["mark"], columns["segment"]) == reference_run_start(chart)
 
 
+@pytest.mark.parametrize("last_week", [-1, 0, 5, 12, 13, 19, 30])
+def test_a_chart_until_a_period_is_the_chart_of_the_points_up_to_it(last_week):
+    from types import SimpleNamespace
+
+    from signals.charts import ChartSeries
+    from signals.services import chart_until
+
+    counts = [40, 41, 39, 42, 38, 40, 41, 39, 40, 42, 41, 40, 30, 29, 31, 28, 30, 29, 27, 28]
+    frame = pd.DataFrame({"start": [MONDAY + timedelta(weeks=i) for i in range(20)], "n": [50] * 20, "count": counts})
+    rebase = MONDAY + timedelta(weeks=13)
+    chart = ChartSeries("office", None, "Office", None, "q1", "csat", "week",
+                        spc.spc_columns(list(frame["start"]), frame["count"], frame["n"], [rebase]))
+    period = SimpleNamespace(last_day=MONDAY + timedelta(weeks=last_week, days=6))
+    shown = chart_until(chart, period).points
+    kept = frame[frame["start"] <= period.last_day]
+    expected = reference_chart(kept, [rebase] if len(kept) > 13 else [])
+    assert len(shown) == len(kept)
+    if len(kept):
+        assert list(shown["rule"]) == list(expected["rule"]) and list(shown["segment"]) == list(expected["segment"])
+        assert shown["upper"].to_numpy() == pytest.approx(expected["upper"].to_numpy())
+
+
 CATALOG = pd.DataFrame({"id": [1, 2, 3, 4], "code": ["A-1", "A-2", "B-1", "C-1"], "name": ["a1", "a2", "b1", "c1"],
                         "department_code": ["A", "A", "B", "C"], "department_name": ["dA", "dA", "dB", "dC"]})
 
