@@ -43,7 +43,8 @@ def _upsert(table: sa.Table):
 def _driver_rows(import_id: int, hours: dict[tuple[int, datetime], dict], dialect) -> list[tuple]:
     """One tuple per counter-hour in ``HOUR_COLUMNS`` order, already as the driver takes them: the hour goes
     through the column type's own conversion once per distinct hour (a file repeats each for every counter)."""
-    convert = ServedHour.__table__.c.hour.type.bind_processor(dialect) or (lambda value: value)
+    hour_type = ServedHour.__table__.c.hour.type.dialect_impl(dialect)  # SQLite: the text SQLAlchemy stores
+    convert = hour_type.bind_processor(dialect) or (lambda value: value)
     stored: dict[datetime, object] = {}
     rows = []
     for (counter, hour), f in hours.items():

@@ -51,6 +51,8 @@ def test_both_paths_store_the_same_rows(db, office, monkeypatch):
         services.import_served(CLEAN.encode(), "hourly", mapping=MAPPING)
         rows = {key: (r.served, r.walked_away, r.average_wait_minutes, r.average_service_minutes)
                 for key, r in stored_hours(db).items()}
+        # stored as SQLAlchemy stores an hour: found by an hour in SQL (the joins with the survey's counts)
+        assert db.session.scalar(sa.select(ServedHour.served).where(ServedHour.hour == utc(2026, 10, 25, 1))) == 5
         db.session.execute(sa.delete(ServedHour))
         db.session.commit()
         return rows
@@ -108,6 +110,9 @@ def test_a_big_upload_on_the_page_is_stored_and_imported_again_replaces_it(db, o
     assert upload(quality_manager_client, data, name="duzy.csv").status_code == 303
     page = quality_manager_client.get("/admin/served/").get_data(as_text=True)
     assert "Zaimportowano 100000 wierszy" in page and "duzy.csv" in page
+    assert "Największy plik: 5 MB" in page and "„flask --app app import-served”" in page
+    english = quality_manager_client.get("/admin/served/?lang=en").get_data(as_text=True)
+    assert "Largest file: 5 MB" in english and "“flask --app app import-served”" in english
     count = sa.select(sa.func.count()).select_from(ServedHour)
     assert db.session.scalar(count) == 100_000
     served = db.session.scalar(sa.select(sa.func.sum(ServedHour.served)))
