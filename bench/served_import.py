@@ -1,14 +1,18 @@
-"""Benchmark: a year of visit-level queue data for 40 counters (~500,000 visits) through ``import-served``.
+"""Benchmark: a year of visit-level queue data (~500,000 visits), or ~20 MB of hourly counts, through ``import-served``.
 
-    .venv/bin/python bench/served_import.py [--visits 500000] [--counters 40] [--database-url URL]
+    .venv/bin/python bench/served_import.py [--format visits|hourly] [--visits 500000] [--hourly-lines 700000]
+                                            [--counters 40] [--database-url URL]
 
 The CSV (``visit_id,service_point,entered_at,called_at,ended_at,outcome``, local times with offsets, 2025-10-01
-to 2026-09-30 on weekdays 07:30-15:30, ~4 % never called, ~1 % no-show) is generated once and cached in
+to 2026-09-30 on weekdays 07:30-15:30, ~4 % never called, ~1 % no-show) or the hourly one
+(``date,hour,service_point,served,average_wait_minutes,average_service_minutes,utc_offset``: every counter's
+weekday opening hours 07-15 going back from 2026-09-30, ~5 % without waits; 700,000 lines are ~20 MB, the
+upload page's limit) is generated once and cached in
 ``$OPINIA_BENCH_DIR`` (default ``/tmp/opinia-bench``). Each measurement runs in a fresh process so its peak
 memory (``ru_maxrss``) is its own:
 
-- baseline ``parse``: ``csv.reader`` over the file plus ``datetime.fromisoformat`` of its three timestamps —
-  the least any checking import in Python has to do;
+- baseline ``parse``: ``csv.reader`` over the file plus ``datetime.fromisoformat`` of its three timestamps
+  (hourly: ``date.fromisoformat`` of its date) — the least any checking import in Python has to do;
 - baseline ``app``: the same process start (Flask app, models, pandas) without reading the file;
 - ``import``: ``served.services.import_served`` into an empty database (check, aggregate to counter-hours,
   fill quiet opening hours, store, commit), then the same file again (every hour replaced).
@@ -72,22 +76,48 @@ def generate(path: Path, visits: int, counters: int) -> None:
     frame.sort_values("entered_at").to_csv(path, index=False)
 
 
-def cached_file(visits: int, counters: int) -> Path:
+HOURLY_OPENING = range(7, 16)  # the hours of weekdays 07:30-15:30
+
+
+def generate_hourly(path: Path, lines: int, counters: int) -> None:
+    """Every counter's weekday opening hours, the latest ``lines`` of them up to LAST_DAY; waits with one decimal."""
+    import pandas as pd
+
+    rng = np.random.default_rng(SEED)
+    per_day = counters * len(HOURLY_OPENING)
+    days = pd.bdate_range(end=LAST_DAY, periods=-(-lines // per_day))
+    day = np.repeat(days.strftime("%Y-%m-%d").to_numpy(), per_day)[-lines:]
+    hour = np.tile(np.repeat(np.array(HOURLY_OPENING), counters), len(days))[-lines:]
+    codes = np.tile(np.array(counter_codes(counters)), len(days) * len(HOURLY_OPENING))[-lines:]
+    peak = np.exp(-((hour - 9) ** 2) / 8)
+    served = rng.poisson(4 + 10 * peak)
+    wait = np.round(rng.exponential(5 + 10 * peak), 1)
+    untimed = rng.random(lines) < 0.05
+    frame = pd.DataFrame({
+        "date": day, "hour": hour, "service_point": codes, "served": served,
+        "average_wait_minutes": np.where(untimed, "", wait.astype(str)),
+        "average_service_minutes": np.where(untimed, "", np.round(rng.exponential(6, lines), 1).astype(str)),
+        "utc_offset": "",
+    })
+    frame.to_csv(path, index=False)
+
+
+def cached_file(file_format: str, size: int, counters: int) -> Path:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    path = BENCH_DIR / f"served-visits-{visits}-{counters}.csv"
+    path = BENCH_DIR / f"served-{file_format}-{size}-{counters}.csv"
     if not path.exists():
         print(f"generating {path} ...", flush=True)
         partial = path.with_suffix(".partial")
-        generate(partial, visits, counters)
+        (generate if file_format == "visits" else generate_hourly)(partial, size, counters)
         partial.rename(path)
     return path
 
 
 # ---- measurements (each in its own process) --------------------------------------------------------------
 
-def measure_parse(path: Path) -> dict:
+def measure_parse(path: Path, file_format: str) -> dict:
     import csv
-    from datetime import datetime
+    from datetime import date, datetime
 
     started, cpu = time.perf_counter(), time.process_time()
     rows = 0
@@ -95,9 +125,12 @@ def measure_parse(path: Path) -> dict:
         reader = csv.reader(file)
         next(reader)
         for fields in reader:
-            for value in fields[2:5]:
-                if value:
-                    datetime.fromisoformat(value)
+            if file_format == "hourly":
+                date.fromisoformat(fields[0])
+            else:
+                for value in fields[2:5]:
+                    if value:
+                        datetime.fromisoformat(value)
             rows += 1
     return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "rows": rows}
 
@@ -124,7 +157,7 @@ def measure_app(database_url: str, counters: int) -> dict:
     return {"seconds": time.perf_counter() - started}
 
 
-def measure_import(path: Path, database_url: str, counters: int) -> dict:
+def measure_import(path: Path, database_url: str, counters: int, file_format: str) -> dict:
     from served.services import import_served
 
     app = _app(database_url, counters)
@@ -133,7 +166,7 @@ def measure_import(path: Path, database_url: str, counters: int) -> dict:
         for label in ("first", "again"):
             started, cpu = time.perf_counter(), time.process_time()
             with open(path, "rb") as file:
-                summary = import_served(file, "visits", file_name=path.name)
+                summary = import_served(file, file_format, file_name=path.name)
             result[label] = time.perf_counter() - started
             result[f"{label}_cpu"] = time.process_time() - cpu
             result["hours"], result["served"], result["walked_away"] = summary.hours, summary.served, summary.walked_away
@@ -141,9 +174,9 @@ def measure_import(path: Path, database_url: str, counters: int) -> dict:
     return result
 
 
-def run_child(kind: str, path: Path, database_url: str, counters: int) -> dict:
+def run_child(kind: str, path: Path, database_url: str, counters: int, file_format: str) -> dict:
     command = [sys.executable, __file__, "--child", kind, "--file", str(path), "--database-url", database_url,
-               "--counters", str(counters)]
+               "--counters", str(counters), "--format", file_format]
     output = subprocess.run(command, check=True, capture_output=True, text=True, cwd=PROJECT_ROOT).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -157,39 +190,43 @@ def peak_rss_mib() -> float:
     return float("nan")
 
 
-def child(kind: str, path: Path, database_url: str, counters: int) -> None:
-    result = {"parse": lambda: measure_parse(path), "app": lambda: measure_app(database_url, counters),
-              "import": lambda: measure_import(path, database_url, counters)}[kind]()
+def child(kind: str, path: Path, database_url: str, counters: int, file_format: str) -> None:
+    result = {"parse": lambda: measure_parse(path, file_format), "app": lambda: measure_app(database_url, counters),
+              "import": lambda: measure_import(path, database_url, counters, file_format)}[kind]()
     print(json.dumps({**result, "peak_mib": peak_rss_mib()}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--format", choices=["visits", "hourly"], default="visits")
     parser.add_argument("--visits", type=int, default=500_000)
+    parser.add_argument("--hourly-lines", type=int, default=700_000)
     parser.add_argument("--counters", type=int, default=40)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--child", choices=["parse", "app", "import"])
     parser.add_argument("--file")
     args = parser.parse_args()
     if args.child:
-        child(args.child, Path(args.file), args.database_url, args.counters)
+        child(args.child, Path(args.file), args.database_url, args.counters, args.format)
         return
-    path = cached_file(args.visits, args.counters)
+    size = args.visits if args.format == "visits" else args.hourly_lines
+    path = cached_file(args.format, size, args.counters)
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite:///{tmp}/served-bench.db"
         size_mib = os.path.getsize(path) / 2**20
-        print(f"file      {path.name}: {args.visits:,} visits, {args.counters} counters, {size_mib:.1f} MiB")
-        parse = run_child("parse", path, database_url, args.counters)
-        app = run_child("app", path, database_url, args.counters)
-        imported = run_child("import", path, database_url, args.counters)
+        unit = "visits" if args.format == "visits" else "hourly lines"
+        print(f"file      {path.name}: {size:,} {unit}, {args.counters} counters, {size_mib:.1f} MiB")
+        parse = run_child("parse", path, database_url, args.counters, args.format)
+        app = run_child("app", path, database_url, args.counters, args.format)
+        imported = run_child("import", path, database_url, args.counters, args.format)
     print(f"baseline  csv.reader + fromisoformat only     {parse['seconds']:7.2f} s   (CPU {parse['cpu']:6.2f} s)"
           f"   peak {parse['peak_mib']:6.0f} MiB")
     print(f"baseline  app start, schema, 40 counters      {app['seconds']:7.2f} s   peak {app['peak_mib']:6.0f} MiB")
-    print(f"import    visits -> {imported['hours']:,} counter-hours ({imported['served']:,} served, "
-          f"{imported['walked_away']:,} walked away)")
+    walked = "" if imported["walked_away"] is None else f", {imported['walked_away']:,} walked away"
+    print(f"import    {args.format} -> {imported['hours']:,} counter-hours ({imported['served']:,} served{walked})")
     print(f"import    first time                          {imported['first']:7.2f} s   (CPU {imported['first_cpu']:6.2f} s,"
           f" {imported['first_cpu'] / parse['cpu']:.2f}x the parse baseline's CPU, "
-          f"{imported['lines'] / imported['first']:,.0f} visits/s)")
+          f"{imported['lines'] / imported['first']:,.0f} lines/s)")
     print(f"import    same file again (hours replaced)    {imported['again']:7.2f} s   (CPU {imported['again_cpu']:6.2f} s)")
     print(f"memory    peak of the import process          {imported['peak_mib']:7.0f} MiB "
           f"(+{imported['peak_mib'] - app['peak_mib']:.0f} MiB over the app baseline)")

@@ -34,8 +34,9 @@ class _Unclean(Exception):
     """The file needs the line-by-line reader."""
 
 
-def _plain_shape(data: bytes) -> list[str] | None:
-    """The header's column names if the file is plain (UTF-8, no quotes) with six fields on every row."""
+def plain_header(data: bytes) -> list[str] | None:
+    """The header's column names (stripped, lower case) if the file is plain UTF-8 text without quotes, which
+    ``pandas.read_csv`` splits exactly as ``csv.reader`` does; ``None`` otherwise."""
     if b'"' in data:
         return None
     try:
@@ -43,10 +44,18 @@ def _plain_shape(data: bytes) -> list[str] | None:
         text_start.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    header = text_start.split(b"\n", 1)[0].decode("utf-8").strip().lower().split(",")
-    if sorted(header) != sorted(VISIT_COLUMNS):
-        return None
-    return header
+    return [name.strip().lower() for name in text_start.split(b"\n", 1)[0].decode("utf-8").split(",")]
+
+
+def regular_fields(data: bytes, columns: int, lines: int) -> bool:
+    """Whether every one of the ``lines`` rows and the header has exactly ``columns`` fields (pandas fills a
+    short row with '' instead of refusing it)."""
+    return data.count(b",") == (columns - 1) * (lines + 1)
+
+
+def _plain_shape(data: bytes) -> list[str] | None:
+    header = plain_header(data)
+    return header if header is not None and sorted(header) == sorted(VISIT_COLUMNS) else None
 
 
 def _epochs(values: list[str], required: bool, latest: float) -> np.ndarray:
@@ -121,8 +130,8 @@ def read_visits_fast(data: bytes, ctx: ImportContext) -> ServedFile | None:
             lasts.append(last)
     except (_Unclean, ValueError, pd.errors.ParserError):
         return None
-    if not lines or data.count(b",") != (len(VISIT_COLUMNS) - 1) * (lines + 1):
-        return None  # a row with fewer fields than the header (pandas fills them with '')
+    if not lines or not regular_fields(data, len(VISIT_COLUMNS), lines):
+        return None
     totals = pd.concat(parts).groupby(level=[0, 1]).sum()
     hours = _hours(totals)
     fill_quiet_hours(hours, _utc(min(firsts)), _utc(max(lasts)), ctx)

@@ -159,7 +159,7 @@ def _mapping_problem(line: int, message: str) -> Problem:
 
 # ---- values ----------------------------------------------------------------------------------------------
 
-def _minutes(raw: str, column: str) -> float | None:
+def minutes_value(raw: str, column: str) -> float | None:
     if not raw:
         return None
     try:
@@ -172,14 +172,14 @@ def _minutes(raw: str, column: str) -> float | None:
     return value
 
 
-def _count(raw: str, column: str) -> int:
+def count_value(raw: str, column: str) -> int:
     if not re.fullmatch(r"\d{1,7}", raw):
         raise ValueError(_("%(column)s musi być liczbą całkowitą klientów (0 lub więcej), jest %(raw)r", column=column,
                            raw=raw))
     return int(raw)
 
 
-def _offset(raw: str) -> timedelta | None:
+def offset_value(raw: str) -> timedelta | None:
     if not raw:
         return None
     if raw.upper() == "Z":
@@ -257,20 +257,18 @@ def _hourly_line(record: dict[str, str], ctx: ImportContext) -> tuple[Key, dict]
             reasons.append(str(exc))
             return None
 
-    day = attempt(_date, record["date"])
-    hour_match = _HOUR.match(record["hour"])
-    if not hour_match or int(hour_match.group(1)) > 23:
-        reasons.append(_("hour musi być pełną godziną od 0 do 23 (np. 8 lub 08:00), jest %(raw)r", raw=record["hour"]))
+    day = attempt(date_value, record["date"])
+    hour = attempt(hour_value, record["hour"])
     offset_ok = not reasons
-    offset = attempt(_offset, record.get("utc_offset", ""))
+    offset = attempt(offset_value, record.get("utc_offset", ""))
     offset_ok = offset_ok and not reasons
     counter = attempt(ctx.counter_id, record["service_point"])
-    served = attempt(_count, record["served"], "served")
-    wait = attempt(_minutes, record.get("average_wait_minutes", ""), "average_wait_minutes")
-    service = attempt(_minutes, record.get("average_service_minutes", ""), "average_service_minutes")
+    served = attempt(count_value, record["served"], "served")
+    wait = attempt(minutes_value, record.get("average_wait_minutes", ""), "average_wait_minutes")
+    service = attempt(minutes_value, record.get("average_service_minutes", ""), "average_service_minutes")
     start = None
     if offset_ok:  # the date, the hour and the offset are readable
-        start = attempt(local_hour_start, day, int(hour_match.group(1)), offset, ctx.tz)
+        start = attempt(local_hour_start, day, hour, offset, ctx.tz)
     if start is not None and start > ctx.now:
         reasons.append(_("%(date)s %(hour)s to przyszłość", date=record["date"], hour=record["hour"]))
     if reasons:
@@ -279,7 +277,14 @@ def _hourly_line(record: dict[str, str], ctx: ImportContext) -> tuple[Key, dict]
     return (counter, start), figures
 
 
-def _date(raw: str) -> date:
+def hour_value(raw: str) -> int:
+    match = _HOUR.match(raw)
+    if not match or int(match.group(1)) > 23:
+        raise ValueError(_("hour musi być pełną godziną od 0 do 23 (np. 8 lub 08:00), jest %(raw)r", raw=raw))
+    return int(match.group(1))
+
+
+def date_value(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:

@@ -13,7 +13,7 @@ from extensions import db
 from served.models import ServedHour, ServedImport
 from survey.models import AnswerHourCount, ResponseHourCount, ServicePoint
 
-INSERT_CHUNK = 5000
+INSERT_CHUNK = 50_000
 
 
 def counter_ids_by_code() -> dict[str, int]:
@@ -22,6 +22,11 @@ def counter_ids_by_code() -> dict[str, int]:
 
 def active_counter_ids() -> set[int]:
     return set(db.session.scalars(sa.select(ServicePoint.id).where(ServicePoint.active.is_(True))))
+
+
+HOUR_COLUMNS = ("service_point_id", "hour", "served", "walked_away", "average_wait_minutes",
+                "average_service_minutes", "import_id")
+SQLITE_CACHE_KIB = 131_072  # while storing: the table's indexes of a 20 MB file stay in memory
 
 
 def _upsert(table: sa.Table):
@@ -35,15 +40,53 @@ def _upsert(table: sa.Table):
     return statement.on_conflict_do_update(index_elements=["service_point_id", "hour"], set_=replaced)
 
 
+def _driver_rows(import_id: int, hours: dict[tuple[int, datetime], dict], dialect) -> list[tuple]:
+    """One tuple per counter-hour in ``HOUR_COLUMNS`` order, already as the driver takes them: the hour goes
+    through the column type's own conversion once per distinct hour (a file repeats each for every counter)."""
+    hour_type = ServedHour.__table__.c.hour.type.dialect_impl(dialect)  # SQLite: the text SQLAlchemy stores
+    convert = hour_type.bind_processor(dialect) or (lambda value: value)
+    stored: dict[datetime, object] = {}
+    rows = []
+    for (counter, hour), f in hours.items():
+        value = stored.get(hour)
+        if value is None:
+            value = stored[hour] = convert(hour)
+        rows.append((counter, value, f["served"], f["walked_away"], f["average_wait_minutes"],
+                     f["average_service_minutes"], import_id))
+    return rows
+
+
 def replace_hours(import_id: int, hours: dict[tuple[int, datetime], dict]) -> None:
     """Store the counter-hours, replacing the stored figures of the same counter and hour (in the session's
-    transaction; the caller commits). Core statements: no ORM object per hour."""
-    statement = _upsert(ServedHour.__table__)
-    rows = [{"service_point_id": counter, "hour": hour, "import_id": import_id, **figures}
-            for (counter, hour), figures in hours.items()]
+    transaction; the caller commits). In bulk: PostgreSQL ``COPY``s them into a temporary table and upserts
+    them in one ``INSERT ... SELECT``; SQLite runs one ``executemany`` per chunk of the upsert."""
     connection = db.session.connection()
-    for offset in range(0, len(rows), INSERT_CHUNK):
-        connection.execute(statement, rows[offset:offset + INSERT_CHUNK])
+    rows = _driver_rows(import_id, hours, connection.dialect)
+    if connection.dialect.name == "postgresql":
+        _copy_and_upsert(connection, rows)
+        return
+    compiled = _upsert(ServedHour.__table__).compile(dialect=connection.dialect, column_keys=list(HOUR_COLUMNS))
+    assert tuple(compiled.positiontup) == HOUR_COLUMNS, compiled.positiontup
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        for offset in range(0, len(rows), INSERT_CHUNK):
+            connection.exec_driver_sql(str(compiled), rows[offset:offset + INSERT_CHUNK])
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
+
+
+def _copy_and_upsert(connection: sa.Connection, rows: list[tuple]) -> None:
+    columns = ", ".join(HOUR_COLUMNS)
+    replaced = ", ".join(f"{name} = excluded.{name}" for name in HOUR_COLUMNS[2:])
+    connection.exec_driver_sql("CREATE TEMPORARY TABLE served_hours_in (LIKE served_hours) ON COMMIT DROP")
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY served_hours_in ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    connection.exec_driver_sql(f"INSERT INTO served_hours ({columns}) SELECT {columns} FROM served_hours_in "
+                               f"ON CONFLICT (service_point_id, hour) DO UPDATE SET {replaced}")
+    connection.exec_driver_sql("DROP TABLE served_hours_in")
 
 
 def latest_import_id() -> int:

@@ -23,6 +23,7 @@ from analytics import served as calc
 from analytics.periods import Period
 from extensions import db
 from served import queries
+from served.fast_hourly import read_hourly_fast
 from served.fast_visits import read_visits_fast
 from served.importers import ImportContext, ServedFile, read_hourly, read_mapping
 from served.visits import read_visits
@@ -72,10 +73,10 @@ def read_file(data: bytes | IO[bytes], file_format: str, mapping: bytes | IO[byt
         raise ImportFileError([Problem(0, _("nieznany format %(format)r; dostępne: %(formats)s", format=file_format,
                                            formats=", ".join(FORMATS)))])
     ctx = import_context(mapping)
+    raw = data if isinstance(data, bytes) else data.read()
     if file_format == "visits":
-        raw = data if isinstance(data, bytes) else data.read()
         return read_visits_fast(raw, ctx) or read_visits(raw, ctx)
-    return read_hourly(data, ctx)
+    return read_hourly_fast(raw, ctx) or read_hourly(raw, ctx)
 
 
 def import_served(data: bytes | IO[bytes], file_format: str, *, mapping: bytes | IO[bytes] | None = None,

@@ -1,5 +1,6 @@
-"""``/admin/served``: managers upload the queue system's files (up to 20 MB, a limit of this page alone;
-larger files go through ``flask import-served``) and see the latest imports."""
+"""``/admin/served``: managers upload the queue system's files (up to 5 MB, a limit of this page alone that
+keeps the request to a few seconds; larger files go through ``flask --app app import-served``) and see the
+latest imports."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for

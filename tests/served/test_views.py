@@ -1,4 +1,4 @@
-"""The queue system in the staff pages: upload (managers only, 20 MB on that page alone), dashboards with
+"""The queue system in the staff pages: upload (managers only, 5 MB on that page alone), dashboards with
 response rates and warnings, scoping for department heads, and the dashboards' cache emptied by an import."""
 from __future__ import annotations
 
