@@ -85,17 +85,17 @@ def test_the_full_script_on_request_and_a_wrong_choice_refused(own_asset_cache, 
 
 
 def _trace_types_built() -> dict[str, set[str]]:
-    """Every ``go.<Trace>(...)`` the application's code builds, by file (tests and benchmarks left out)."""
+    """Every ``go.<Trace>`` the application's code names, by file (tests and benchmarks left out): called
+    directly or wrapped, as ``analytics.charts`` wraps them to build figures without validation."""
     found: dict[str, set[str]] = {}
     skipped = {".venv", "node_modules", "tests", "bench", "migrations"}
     for path in PROJECT_ROOT.rglob("*.py"):
         if skipped & set(path.relative_to(PROJECT_ROOT).parts):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "go"
-                    and node.func.attr not in ("Figure", "Layout")):
-                found.setdefault(node.func.attr.lower(), set()).add(str(path.relative_to(PROJECT_ROOT)))
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "go"
+                    and node.attr[:1].isupper() and node.attr not in ("Figure", "Layout")):
+                found.setdefault(node.attr.lower(), set()).add(str(path.relative_to(PROJECT_ROOT)))
     return found
 
 
