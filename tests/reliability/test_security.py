@@ -127,6 +127,8 @@ def test_postgresql_uses_a_bounded_checked_pool(app, backend):
     with _db.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT 1")).scalar() == 1
         assert connection.execute(sa.text("SHOW jit")).scalar() == "off"
+        # the URL's own options (the tests' schema per worker) are kept beside it
+        assert connection.execute(sa.text("SHOW search_path")).scalar().startswith("opinia_test_")
 
 
 def test_pool_settings_come_from_the_environment(monkeypatch):
