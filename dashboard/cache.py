@@ -95,9 +95,13 @@ def _added_within(since_id: int, max_id: int, window: tuple[datetime, datetime])
     if max_id <= since_id:
         return False
     start, end = window
+    # The time is wrapped in an expression so that no index on it can be used: SQLite otherwise scans the
+    # window's rows by ``submitted_at`` (a quarter at a million responses: 25–100 ms per check) instead of the
+    # few new rows by primary key.
+    moment = sa.func.coalesce(Response.submitted_at, Response.submitted_at)
     statement = (
         sa.select(Response.id)
-        .where(Response.id > since_id, Response.id <= max_id, Response.submitted_at >= start, Response.submitted_at < end)
+        .where(Response.id > since_id, Response.id <= max_id, moment >= start, moment < end)
         .limit(1)
     )
     return db.session.scalar(statement) is not None

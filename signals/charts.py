@@ -21,6 +21,7 @@ from analytics import spc
 from analytics.objectives import ObjectiveSpec
 from analytics.periods import local_midnight_utc, period_containing, period_containing_day
 from signals import queries
+from signals.counts import chunked_proportion_counts
 
 INDICATOR_OF_KIND = {"rating_5": "csat", "yes_no": "yes_share"}
 
@@ -95,7 +96,7 @@ def office_counts(now: datetime, tz_name: str) -> OfficeCounts | None:
         return None
     tz = ZoneInfo(tz_name)
     boundaries, weeks, _months = _boundaries(first.astimezone(tz).date(), now.astimezone(tz).date(), tz)
-    frame = queries.proportion_counts(boundaries, kinds)
+    frame = chunked_proportion_counts(boundaries, kinds, now, tz)
     days = [b.astimezone(tz).date() for b in boundaries]
     bucket = frame["bucket"].to_numpy(dtype=int)
     frame["day"] = np.array(days, dtype=object)[bucket]

@@ -77,13 +77,20 @@ def _count_table_rows(boundaries: Sequence[datetime], kinds: dict[int, str]):
     )
 
 
+PROPORTION_COLUMNS = ["bucket", "service_point_id", "question_id", "n", "success"]
+
+
+def empty_proportion_counts() -> pd.DataFrame:
+    return pd.DataFrame(columns=PROPORTION_COLUMNS)
+
+
 def proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str]) -> pd.DataFrame:
     """Answers and successes of the proportion questions ``kinds`` (question id → kind) between the first and
     last boundary, in pieces that no boundary cuts: ``bucket`` (index of the boundary interval),
     ``service_point_id, question_id, n, success``."""
-    columns = ["bucket", "service_point_id", "question_id", "n", "success"]
+    columns = PROPORTION_COLUMNS
     if not kinds or len(boundaries) < 2:
-        return pd.DataFrame(columns=columns)
+        return empty_proportion_counts()
     if hourly_counts_cover(boundaries):
         return pd.DataFrame(db.session.execute(_count_table_rows(boundaries, kinds)).all(), columns=columns)
     return _raw_proportion_counts(boundaries, kinds)[columns]
@@ -101,7 +108,7 @@ def _raw_proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str]
                Answer.question_id.in_(list(kinds)))
         .group_by(sa.literal_column("1"), Response.service_point_id, Answer.question_id)
     )
-    return pd.DataFrame(db.session.execute(statement).all(), columns=["bucket", "service_point_id", "question_id", "n", "success"])
+    return pd.DataFrame(db.session.execute(statement).all(), columns=PROPORTION_COLUMNS)
 
 
 def recent_answers(since: datetime, question_ids: Sequence[int]) -> pd.DataFrame:

@@ -1,0 +1,60 @@
+"""The office's proportion counts for the control charts, read in chunks of time that are cached separately.
+
+The charts start at the office's first answer, so every rebuild used to read its whole history (a year of
+count rows, the biggest statement of a cold dashboard). A new answer only changes the running week, and a
+paper form for an old date only the quarter it falls in. The boundaries are therefore cut at every local
+quarter start and at the latest boundary already passed; each chunk is cached (``dashboard.cache``) until an
+answer arrives within its own time window or the set-up changes, and the chunks are glued back together with
+their bucket numbers shifted, so the result is the same rows as one statement over everything.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from flask import current_app
+
+from dashboard.cache import DashboardCache, max_age
+from signals import queries
+
+MAX_CHUNKS = 64  # about 15 years of quarters plus the running part
+
+
+def chunk_edges(boundaries: Sequence[datetime], now: datetime, tz: ZoneInfo) -> list[int]:
+    """Indexes into ``boundaries`` where a chunk starts or ends: the first and last boundary, every local
+    quarter start (1 Jan, 1 Apr, 1 Jul, 1 Oct) and the latest boundary not after ``now``."""
+    last = len(boundaries) - 1
+    edges = {0, last}
+    for index, boundary in enumerate(boundaries):
+        local = boundary.astimezone(tz)
+        if local.day == 1 and local.month in (1, 4, 7, 10):
+            edges.add(index)
+    passed = [index for index, boundary in enumerate(boundaries) if boundary <= now]
+    if passed:
+        edges.add(passed[-1])
+    return sorted(edges)
+
+
+def _cache() -> DashboardCache:
+    return current_app.extensions.setdefault("opinia_signals_counts_cache", DashboardCache(max_entries=MAX_CHUNKS))
+
+
+def chunked_proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str], now: datetime,
+                              tz: ZoneInfo) -> pd.DataFrame:
+    """``signals.queries.proportion_counts(boundaries, kinds)``, each chunk read once per set of its answers."""
+    edges = chunk_edges(boundaries, now, tz)
+    if len(edges) < 2:
+        return queries.proportion_counts(boundaries, kinds)
+    kinds_key = tuple(sorted(kinds.items()))
+    frames = []
+    for low, high in zip(edges, edges[1:]):
+        part = list(boundaries[low:high + 1])
+        frame = _cache().get_or_build(("proportion-counts", tuple(part), kinds_key), (part[0], part[-1]),
+                                      lambda part=part: queries.proportion_counts(part, kinds), max_age())
+        if len(frame):
+            frames.append(frame.assign(bucket=frame["bucket"] + low))
+    if not frames:
+        return queries.empty_proportion_counts()
+    return pd.concat(frames, ignore_index=True)
