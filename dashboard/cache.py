@@ -94,17 +94,23 @@ def _max_response_id() -> int:
 def _added_within(since_id: int, max_id: int, window: tuple[datetime, datetime]) -> bool:
     if max_id <= since_id:
         return False
+    return db.session.scalar(new_response_in_window(since_id, max_id, window)) is not None
+
+
+def new_response_in_window(since_id: int, max_id: int, window: tuple[datetime, datetime]) -> sa.Select:
+    """The first response added after ``since_id`` (up to ``max_id``) that falls into ``window``.
+
+    The time is wrapped in an expression so that no index on it can be used: SQLite otherwise scans the
+    window's rows by ``submitted_at`` (a quarter at a million responses: 25–100 ms per check, a dozen checks
+    per page) instead of the few new rows by primary key.
+    """
     start, end = window
-    # The time is wrapped in an expression so that no index on it can be used: SQLite otherwise scans the
-    # window's rows by ``submitted_at`` (a quarter at a million responses: 25–100 ms per check) instead of the
-    # few new rows by primary key.
     moment = sa.func.coalesce(Response.submitted_at, Response.submitted_at)
-    statement = (
+    return (
         sa.select(Response.id)
         .where(Response.id > since_id, Response.id <= max_id, moment >= start, moment < end)
         .limit(1)
     )
-    return db.session.scalar(statement) is not None
 
 
 def _setup_fingerprint() -> Hashable:
