@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from actions.queries import fingerprint as actions_fingerprint
 from analytics import queries
@@ -67,7 +67,7 @@ class DashboardCache:
         """The cached value for ``key`` if no response was added within ``window`` since it was built (or it
         is younger than ``max_age`` seconds) and the set-up is unchanged; else ``build()``."""
         max_id = _max_response_id()
-        setup = _setup_fingerprint()
+        setup = _request_setup_fingerprint()
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None and entry.setup == setup and (
@@ -111,6 +111,17 @@ def new_response_in_window(since_id: int, max_id: int, window: tuple[datetime, d
         .where(Response.id > since_id, Response.id <= max_id, moment >= start, moment < end)
         .limit(1)
     )
+
+
+def _request_setup_fingerprint() -> Hashable:
+    """The set-up fingerprint, read once per request: a dashboard page asks the cache a dozen times (its figures,
+    comments, themes, the signals' charts and counts), and no request changes the set-up and then reads a
+    dashboard (changes are posted, then redirected). Outside a request (commands, tests) it is read every time."""
+    if not has_request_context():
+        return _setup_fingerprint()
+    if "opinia_setup_fingerprint" not in g:
+        g.opinia_setup_fingerprint = _setup_fingerprint()
+    return g.opinia_setup_fingerprint
 
 
 def _setup_fingerprint() -> Hashable:
