@@ -20,6 +20,8 @@ the median of its runs (the machine may be shared: the best is the least disturb
   a department head gets in a busy office with ``OPINIA_DASHBOARD_MAX_AGE_SECONDS=0``: whatever the new answer
   falls into is recomputed (for 2026-Q3: the signals' running week and the stored signals' check), the rest
   comes from caches whose time window it does not touch; the answers are deleted again at the end;
+- ``after an answer dated in 2026-Q3``: the same with the answer inside the page's period (a form typed in
+  late): the period's figures, comments and themes are recomputed too — close to ``cold``;
 - ``warm``: the page again with nothing new in its window (every request still checks the database for new
   answers and set-up changes);
 - the ratios cold / ``compute_indicators`` and warm / baseline page, and PASS/FAIL against the targets.
@@ -31,6 +33,7 @@ import re
 import statistics
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +44,7 @@ from bench.common import ensure_seeded, make_app, timed  # noqa: E402
 TARGET_SECONDS = 0.3
 TARGET_RATIO = 5.0
 PERIOD = "2026-Q3"
+IN_PERIOD = datetime(2026, 9, 15, 8, 30, tzinfo=timezone.utc)  # a late paper form, say: inside the period
 DEPARTMENT = "KM"
 HEAD_EMAIL = "bench-head-km@starostwo.test"
 MANAGER_EMAIL = "bench-quality@starostwo.test"
@@ -93,8 +97,9 @@ def empty_every_cache() -> None:
             extension.clear()
 
 
-def add_answer_now(app) -> int:
-    """One web response at a KM counter, submitted now (the count triggers keep the count tables in step)."""
+def add_answer(app, submitted_at=None) -> int:
+    """One web response at a KM counter, submitted now or at ``submitted_at`` (the count triggers keep the count
+    tables in step)."""
     import sqlalchemy as sa
 
     from extensions import db
@@ -106,7 +111,7 @@ def add_answer_now(app) -> int:
         question = db.session.scalar(sa.select(Question).where(Question.version_id == version.id,
                                                                Question.code == "satisfaction"))
         response = Response(service_point_id=point.id, survey_version_id=version.id, channel="web",
-                            submitted_at=utcnow())
+                            submitted_at=submitted_at or utcnow())
         response.answers.append(Answer(question_id=question.id, value_int=4))
         db.session.add(response)
         db.session.commit()
@@ -149,16 +154,17 @@ def measure(app, email: str, page_url: str, department: str | None, repeat: int,
     _, cold_but_signals_all = timed(cold_but_signals, cold_repeat)
     size = get_ok(client, page_url)
     added: list[int] = []
-    after_answer_all = []
-    for _ in range(cold_repeat):
-        added.append(add_answer_now(app))
-        _, (seconds,) = timed(lambda: get_ok(client, page_url), 1)
-        after_answer_all.append(seconds)
+    after_answer_all, in_period_all = [], []
+    for timings, moment in ((after_answer_all, None), (in_period_all, IN_PERIOD)):
+        for _ in range(cold_repeat):
+            added.append(add_answer(app, moment))
+            _, (seconds,) = timed(lambda: get_ok(client, page_url), 1)
+            timings.append(seconds)
     delete_answers(app, added)
     get_ok(client, page_url)
     _, warm_all = timed(lambda: get_ok(client, page_url), repeat)
     return {"indicators": indicators, "cold": cold_all, "cold_but_signals": cold_but_signals_all, "warm": warm_all,
-            "after_answer": after_answer_all, "size": size}
+            "after_answer": after_answer_all, "in_period": in_period_all, "size": size}
 
 
 def report(name: str, page_url: str, figures: dict, baseline: float) -> bool:
@@ -173,6 +179,9 @@ def report(name: str, page_url: str, figures: dict, baseline: float) -> bool:
     after = statistics.median(figures["after_answer"])
     print(f"  after a new answer (max age 0): {_figures(figures['after_answer'])}   ({after / indicators:.1f}x "
           f"compute_indicators; {'under' if after < TARGET_SECONDS else 'over'} {TARGET_SECONDS} s)")
+    in_period = statistics.median(figures["in_period"])
+    print(f"  after an answer dated in {PERIOD}: {_figures(figures['in_period'])}   ({in_period / indicators:.1f}x "
+          f"compute_indicators; {'under' if in_period < TARGET_SECONDS else 'over'} {TARGET_SECONDS} s)")
     print(f"  dashboard warm:                 {_figures(figures['warm'])}")
     print(f"  cold / compute_indicators: {ratio:.1f}x (best/best {best_ratio:.1f}x; target <= {TARGET_RATIO:.0f}x); "
           f"warm / baseline page {statistics.median(figures['warm']) / baseline:.1f}x")
