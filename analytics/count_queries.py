@@ -93,7 +93,7 @@ def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point
     counts = sa.union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     total = sa.func.sum(counts.c.n)
     return (
-        sa.select(bucket_expression(counts.c.t, boundaries).label("bucket"), counts.c.service_point_id, counts.c.question_id,
+        sa.select(bisected_bucket_expression(counts.c.t, boundaries).label("bucket"), counts.c.service_point_id, counts.c.question_id,
                   counts.c.value, total.label("count"))
         .group_by(sa.literal_column("1"), counts.c.service_point_id, counts.c.question_id, counts.c.value)
         .having(total > 0)
@@ -108,7 +108,7 @@ def hourly_response_counts_statement(boundaries: Sequence[datetime], service_poi
     """``bucket, service_point_id, count`` of responses, from the hour table."""
     hours = ResponseHourCount
     return (
-        sa.select(bucket_expression(hours.hour, boundaries).label("bucket"), hours.service_point_id, sa.func.sum(hours.n).label("count"))
+        sa.select(bisected_bucket_expression(hours.hour, boundaries).label("bucket"), hours.service_point_id, sa.func.sum(hours.n).label("count"))
         .where(_in_range(hours.hour, boundaries[0], boundaries[-1]), _points(hours.service_point_id, service_point_ids))
         .group_by(sa.literal_column("1"), hours.service_point_id)
     )
