@@ -1,14 +1,34 @@
 """Jinja filters showing indicator values the Polish (or English) way: ``63,8%``, ``+1,3 pp``, ``−9,5``.
 
 A missing value (no answers) is shown as a dash, never as 0.
+
+A dashboard shows a thousand numbers or more (the control charts' tables repeat their centre and limits on
+every row); Babel parses the pattern and looks up the locale's symbols for each, so the texts are remembered
+per (pattern, value, locale) — ``_formatted`` is what ``flask_babel.format_decimal``/``format_percent`` do.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import parse_pattern
 from flask import Flask
-from flask_babel import format_decimal, format_percent
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 MISSING = "–"
+
+
+@lru_cache(maxsize=8192)
+def _formatted(pattern: str, value: float, locale: str) -> str:
+    return parse_pattern(pattern).apply(value, Locale.parse(locale))
+
+
+def format_decimal(value: float, pattern: str) -> str:
+    return _formatted(pattern, value, str(get_locale()))
+
+
+format_percent = format_decimal  # the pattern's "%" multiplies by 100, as in Babel's own format_percent
 
 
 def percent(value: float | None) -> str:
