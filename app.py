@@ -47,7 +47,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or _posted_language()
     if chosen in languages:
-        session["lang"] = chosen
+        if session.get("lang") != chosen:  # every survey post names its language: re-sign the cookie only on a change
+            session["lang"] = chosen
         return chosen
     if session.get("lang") in languages:
         return session["lang"]

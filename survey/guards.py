@@ -24,9 +24,9 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import parse_many
-from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from survey.limit_storage import limit_storage_from_string
 from survey.text_safety import has_forbidden_characters
 
 ANSWERED_COOKIE = "opinia_answered"
@@ -193,7 +193,7 @@ class PublicRateLimit:
 
     def __init__(self, app: Flask):
         self.enabled = app.config["RATELIMIT_ENABLED"]
-        self.strategy = FixedWindowRateLimiter(storage_from_string(app.config["RATELIMIT_STORAGE_URI"]))
+        self.strategy = FixedWindowRateLimiter(limit_storage_from_string(app.config["RATELIMIT_STORAGE_URI"]))
         self.prefix = app.config.get("RATELIMIT_KEY_PREFIX") or "opinia"
         self.limits = {
             "public-submit": parse_many(app.config["OPINIA_SUBMIT_RATE_LIMIT"]),

@@ -1,7 +1,7 @@
 """The public, anonymous survey that a counter's QR code opens. No login, no JavaScript needed."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
@@ -25,6 +25,20 @@ KIOSK_GRACE_SECONDS = 20
 CSRF_SLOT = "opiniaCsrfTokenSlot"
 SUBMISSION_SLOT = "opiniaSubmissionIdSlot"
 MAX_CACHED_PAGES = 1024
+
+
+# Every template a resident's request may render (``survey/_question.html`` through ``survey/form.html``).
+PUBLIC_TEMPLATES = (
+    "base.html", "survey/form.html", "survey/_question.html", "survey/_face.html", "survey/thanks.html",
+    "survey/kiosk_thanks.html", "survey/answered_recently.html", "errors/error.html",
+)
+
+
+def compile_public_templates(app: Flask) -> None:
+    """Compile the public pages' templates now. Called by gunicorn's master before it forks the workers: each
+    worker would otherwise compile them on its first survey request (some 0.2 s, while residents queue)."""
+    for name in PUBLIC_TEMPLATES:
+        app.jinja_env.get_template(name)
 
 
 def current_language() -> str:

@@ -66,6 +66,14 @@ _COUNTER_QUERY = (
 )
 
 
+# Core INSERTs built once rather than the ORM unit of work or a statement per call: this is the hottest write
+# path of the service, and building a statement costs more than SQLAlchemy's cached compilation of it.
+_INSERT_RESPONSE = sa.insert(Response.__table__).returning(Response.__table__.c.id)
+_INSERT_ANSWERS = sa.insert(Answer.__table__).returning(Answer.__table__.c.id, sort_by_parameter_order=True)
+_INSERT_MATCHES = sa.insert(CommentMatch.__table__)
+_INSERT_REDACTIONS = sa.insert(RedactionCount.__table__)
+
+
 def find_short_code(code: str) -> str | CounterStatus:
     """The token of the counter with this short code, or ``RETIRED`` / ``UNKNOWN``."""
     if len(code) > 16:
@@ -114,22 +122,16 @@ def store_response(
     # The comment's themes, found before the write transaction so that no lock waits for Morfeusz.
     matches = match_rows([value if code in text_codes and isinstance(value, str) else None
                           for code, value in answers.items()])
-    # Core INSERTs rather than the ORM unit of work: this is the hottest write path of the service.
-    insert_response = (
-        sa.insert(Response.__table__)
-        .values(
-            service_point_id=service_point.id,
-            survey_version_id=version.id,
-            submitted_at=submitted_at or utcnow(),
-            language=language,
-            channel=channel,
-            submission_id=submission_id or None,
-        )
-        .returning(Response.__table__.c.id)
-    )
     connection = db.session.connection()  # the session's transaction, without the ORM's bulk-insert machinery
     try:
-        response_id = connection.execute(insert_response).scalar_one()
+        response_id = connection.execute(_INSERT_RESPONSE, {
+            "service_point_id": service_point.id,
+            "survey_version_id": version.id,
+            "submitted_at": submitted_at or utcnow(),
+            "language": language,
+            "channel": channel,
+            "submission_id": submission_id or None,
+        }).scalar_one()
         answer_rows = [
             {
                 "response_id": response_id,
@@ -140,13 +142,11 @@ def store_response(
             for code, value in answers.items()
         ]
         if answer_rows:
-            answer_ids = connection.execute(
-                sa.insert(Answer.__table__).returning(Answer.__table__.c.id, sort_by_parameter_order=True), answer_rows
-            ).scalars().all()
+            answer_ids = connection.execute(_INSERT_ANSWERS, answer_rows).scalars().all()
             if matched := with_answer_ids(matches, answer_ids):
-                connection.execute(sa.insert(CommentMatch.__table__), matched)
+                connection.execute(_INSERT_MATCHES, matched)
         if removed:
-            connection.execute(sa.insert(RedactionCount.__table__), redaction_rows(removed, service_point.id, channel))
+            connection.execute(_INSERT_REDACTIONS, redaction_rows(removed, service_point.id, channel))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
