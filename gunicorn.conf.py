@@ -71,7 +71,7 @@ def when_ready(server):
 
     prepare()
     app = server.app.wsgi() if preload_app else None
-    if app is not None and "public" in app.blueprints:  # not the benchmark's raw-SQL baseline app
+    if "public" in getattr(app, "blueprints", {}):  # not the benchmark's raw-SQL baseline app
         from survey.public import compile_public_templates
 
         compile_public_templates(app)
@@ -82,10 +82,10 @@ def freeze_preloaded_objects():
     """Keep the preloaded application (some 260,000 objects: pandas, the lemmatiser, SQLAlchemy's models) out of
     the workers' garbage collections.
 
-    A full collection walks every object: 300 ms of CPU in each worker, now and then in the middle of a
-    resident's request, and writing to every object's header it copies the pages the workers share with the
-    master. Frozen, the objects loaded before the fork are never collected (they live as long as the process
-    anyway); everything a request creates is collected as before.
+    A full collection walks every object: some 300 ms of CPU in a worker whenever one comes, in the middle of a
+    resident's request, and by writing to every object's header it copies the memory pages each worker shares
+    with the master. Frozen, the objects loaded before the fork are never collected (they live as long as the
+    process anyway); everything a request creates is collected as before.
     """
     if preload_app:
         gc.collect()

@@ -22,6 +22,7 @@ class InlineExpiryMemoryStorage(MemoryStorage):
 
     def __init__(self, uri: str | None = None, **options) -> None:
         super().__init__(uri, **options)
+        self.timer.cancel()  # the first expiry timer, started by MemoryStorage itself
         self._next_sweep = time.time() + SWEEP_SECONDS
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
