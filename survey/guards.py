@@ -11,6 +11,7 @@ and a well-formedness check of posted answers. None of them keeps anything that 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -45,7 +46,14 @@ def answer_interval_seconds() -> int:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="opinia-answered-counters")
+    return _signing_serializer(current_app.secret_key, "opinia-answered-counters")
+
+
+@functools.lru_cache(maxsize=16)
+def _signing_serializer(secret_key: str | bytes, salt: str) -> URLSafeSerializer:
+    """Built once per key and salt: building one serialises a test value, and the cookies are read on every
+    survey request."""
+    return URLSafeSerializer(secret_key, salt=salt)
 
 
 def _answered_counters() -> dict[str, float]:
@@ -105,7 +113,7 @@ def interval_applies(service_point_id: int, channel: str) -> bool:
 
 
 def _kiosk_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="opinia-kiosk-counters")
+    return _signing_serializer(current_app.secret_key, "opinia-kiosk-counters")
 
 
 def kiosk_counters() -> set[int]:

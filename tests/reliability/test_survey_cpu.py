@@ -101,3 +101,15 @@ def test_posting_in_the_session_language_leaves_the_session_cookie_alone(client,
     assert count(db) == 1
     switched = client.get(f"/s/{counter.token}/dziekujemy?lang=pl")
     assert _session_cookie_set(switched) and '<html lang="pl"' in switched.get_data(as_text=True)
+
+
+def test_session_serializer_follows_a_rotated_secret_key(app, client, counter):
+    """The serializer is built once per set of keys, so a rotated key (with the old one as a fallback) still
+    reads the resident's session, and a key without that fallback does not."""
+    assert _session_cookie_set(client.get(f"/s/{counter.token}?lang=en"))
+    old_key = app.secret_key
+    app.secret_key = app.config["SECRET_KEY"] = "rotated-" + old_key
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    assert '<html lang="en"' in client.get(f"/s/{counter.token}").get_data(as_text=True)
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert '<html lang="pl"' in client.get(f"/s/{counter.token}").get_data(as_text=True)
