@@ -62,7 +62,11 @@ def ensure_codebook() -> None:
 def current_codebook() -> Codebook:
     """The active themes compiled; recompiled (and its memory of matched comments dropped) after an edit."""
     ensure_codebook()
-    fingerprint = queries.codebook_fingerprint()
+    return codebook_of(queries.codebook_fingerprint())
+
+
+def codebook_of(fingerprint: tuple) -> Codebook:
+    """The compiled codebook of ``queries.codebook_fingerprint()``, compiled once per process and edit."""
     cached = current_app.extensions.get(EXTENSION_KEY)
     if cached is None or cached[0] != fingerprint:
         cached = (fingerprint, Codebook.compile(_active_specs(fingerprint), lemmatizer()))
@@ -75,7 +79,12 @@ def codebook_version() -> str:
     ``MATCHER_VERSION``. Matches remembered under another version are found again (``comments.matches``).
     Needs no compiled codebook: a build that finds every match remembered never compiles one."""
     ensure_codebook()
-    return _version_of(_active_specs(queries.codebook_fingerprint()))
+    return version_of(queries.codebook_fingerprint())
+
+
+def version_of(fingerprint: tuple) -> str:
+    """``codebook_version`` of a fingerprint already read."""
+    return _version_of(_active_specs(fingerprint))
 
 
 def active_themes() -> tuple[ThemeSpec, ...]:

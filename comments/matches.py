@@ -12,7 +12,7 @@ from flask import current_app
 
 from analytics.themes import Codebook
 from comments import queries
-from comments.codebook import codebook_version, current_codebook
+from comments.codebook import codebook_of, codebook_version, current_codebook, version_of
 from extensions import db
 
 
@@ -27,7 +27,9 @@ class CommentMatcher:
 
     @cached_property
     def _codebook(self) -> tuple[Codebook, str] | None:
-        return (current_codebook(), codebook_version()) if queries.theme_count() else None
+        """One read of the codebook's rows per matcher (a resident's comment is one round trip, not five)."""
+        fingerprint = queries.codebook_fingerprint()
+        return (codebook_of(fingerprint), version_of(fingerprint)) if fingerprint else None
 
     def rows(self, texts: Sequence[str | None]) -> list[dict | None]:
         """Per text, the ``comment_matches`` values (without ``answer_id``) to store; None for no comment."""

@@ -69,7 +69,9 @@ _COUNTER_QUERY = (
 # Core INSERTs built once rather than the ORM unit of work or a statement per call: this is the hottest write
 # path of the service, and building a statement costs more than SQLAlchemy's cached compilation of it.
 _INSERT_RESPONSE = sa.insert(Response.__table__).returning(Response.__table__.c.id)
-_INSERT_ANSWERS = sa.insert(Answer.__table__).returning(Answer.__table__.c.id, sort_by_parameter_order=True)
+# One answer per question: the ids are matched to the rows by question, so that the rows need not come back in
+# order (asking for that order, SQLAlchemy inserts them one statement at a time on SQLite).
+_INSERT_ANSWERS = sa.insert(Answer.__table__).returning(Answer.__table__.c.question_id, Answer.__table__.c.id)
 _INSERT_MATCHES = sa.insert(CommentMatch.__table__)
 _INSERT_REDACTIONS = sa.insert(RedactionCount.__table__)
 
@@ -142,7 +144,8 @@ def store_response(
             for code, value in answers.items()
         ]
         if answer_rows:
-            answer_ids = connection.execute(_INSERT_ANSWERS, answer_rows).scalars().all()
+            ids_by_question = dict(connection.execute(_INSERT_ANSWERS, answer_rows).all())
+            answer_ids = [ids_by_question[row["question_id"]] for row in answer_rows]
             if matched := with_answer_ids(matches, answer_ids):
                 connection.execute(_INSERT_MATCHES, matched)
         if removed:

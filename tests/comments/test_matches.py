@@ -87,6 +87,28 @@ def test_a_resident_s_comment_is_remembered_with_its_themes_when_stored(client, 
         assert remembered("Czekałem w kolejce godzinę, pani niemiła.") == (codebook_version(), "courtesy waiting")
 
 
+def test_a_resident_s_comment_reads_the_codebook_once(client, db, counter, codebook):
+    """Matching a comment reads the codebook's rows once, not once for its size, its compiled form and its
+    version: the answer is stored in as few round trips as the themes allow."""
+    page = client.get(f"/s/{counter.token}").get_data(as_text=True)
+    form = {"csrf_token": csrf_token_from(page), "submission_id": hidden_value(page, "submission_id"),
+            "satisfaction": "2", "comment": "Czekałem w kolejce godzinę."}
+    reads = []
+
+    def count_theme_reads(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM comment_themes" in statement:
+            reads.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count_theme_reads)
+    try:
+        assert client.post(f"/s/{counter.token}", data=form).status_code == 303
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count_theme_reads)
+    assert len(reads) == 1
+    with client.application.app_context():
+        assert remembered("Czekałem w kolejce godzinę.") == (codebook_version(), "waiting")
+
+
 def test_a_paper_import_remembers_the_themes_of_its_comments(app, db, counter, codebook):
     from survey.importers import import_responses
 

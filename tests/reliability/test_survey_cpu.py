@@ -11,6 +11,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
 from config import PROJECT_ROOT
 from survey import limit_storage
@@ -113,3 +114,29 @@ def test_session_serializer_follows_a_rotated_secret_key(app, client, counter):
     assert '<html lang="en"' in client.get(f"/s/{counter.token}").get_data(as_text=True)
     app.config["SECRET_KEY_FALLBACKS"] = []
     assert '<html lang="pl"' in client.get(f"/s/{counter.token}").get_data(as_text=True)
+
+
+def test_an_answer_is_stored_in_one_statement_per_table(client, db, counter):
+    """The response, then all its answers in one INSERT (not one per question), each under its question."""
+    from sqlalchemy import event
+
+    from survey.models import Answer, Question
+    from tests.reliability.helpers import VALID_ANSWERS, open_form
+
+    hidden = open_form(client, counter)
+    inserts = []
+
+    def count_inserts(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT"):
+            inserts.append(statement.split("(")[0].split()[-1])
+
+    event.listen(db.engine, "before_cursor_execute", count_inserts)
+    try:
+        assert client.post(f"/s/{counter.token}", data={**hidden, **VALID_ANSWERS}).status_code == 303
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_inserts)
+    assert inserts.count("responses") == 1 and inserts.count("answers") == 1
+    stored = {code: (value_int, value_text) for code, value_int, value_text in db.session.execute(
+        sa.select(Question.code, Answer.value_int, Answer.value_text).join(Answer, Answer.question_id == Question.id))}
+    assert stored["satisfaction"] == (4, None) and stored["recommend"] == (9, None) and stored["settled"] == (1, None)
+    assert stored["comment"] == (None, "Dobrze.")
