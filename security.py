@@ -56,10 +56,11 @@ def register_url_converters(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
 
 
-# Blueprints whose every page needs a staff login: their forms (the survey editor with 40 questions in two
-# languages) may be larger than anything a resident sends. Everything else keeps MAX_CONTENT_LENGTH (64 KB).
 # Secret keys change only when an administrator rotates them (and tests use a few).
 MAX_CACHED_SERIALIZERS = 8
+
+# Blueprints whose every page needs a staff login: their forms (the survey editor with 40 questions in two
+# languages) may be larger than anything a resident sends. Everything else keeps MAX_CONTENT_LENGTH (64 KB).
 STAFF_BLUEPRINTS = frozenset({"admin", "dashboard", "reports", "api"})
 
 
