@@ -9,6 +9,7 @@ their bucket numbers shifted, so the result is the same rows as one statement ov
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -31,9 +32,9 @@ def chunk_edges(boundaries: Sequence[datetime], now: datetime, tz: ZoneInfo) -> 
         local = boundary.astimezone(tz)
         if local.day == 1 and local.month in (1, 4, 7, 10):
             edges.add(index)
-    passed = [index for index, boundary in enumerate(boundaries) if boundary <= now]
-    if passed:
-        edges.add(passed[-1])
+    latest_passed = bisect_right(boundaries, now) - 1
+    if latest_passed >= 0:
+        edges.add(latest_passed)
     return sorted(edges)
 
 
