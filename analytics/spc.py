@@ -40,6 +40,7 @@ MONTHLY_BELOW_MEDIAN_N = 20
 
 BEYOND_LIMIT, TREND, TWO_OF_THREE, SHIFT = "beyond_limit", "trend", "two_of_three", "shift"
 COMMON, CONCERN, IMPROVEMENT = "common", "concern", "improvement"
+PROVISIONAL_SHARE_OF_MEDIAN_N = 0.5
 PASS, FAIL, HIT_AND_MISS = "pass", "fail", "hit_and_miss"
 CHART_COLUMNS = ["start", "n", "count", "value", "center", "lower", "upper", "lower_2", "upper_2",
                  "sigma_z", "segment", "baseline", "trial", "rule", "mark"]
@@ -251,6 +252,17 @@ def latest_run(chart: pd.DataFrame) -> pd.DataFrame:
     """
     first = run_start(chart["rule"].to_numpy(), chart["mark"].to_numpy(), chart["segment"].to_numpy())
     return chart.iloc[0:0] if first is None else chart.iloc[first:]
+
+
+def judged_length(mark, n) -> int:
+    """How many points, from the first, judge whether a signal holds: all of them, unless the newest is common
+    cause on fewer than half the median answers of a point — typically the running month's first days. So few
+    answers cannot say that a problem has gone, so the points before it judge (a concern does not close on
+    the first of every month only to open again a week later)."""
+    n = np.asarray(n, dtype=float)
+    if len(n) > 1 and mark[-1] == COMMON and n[-1] < PROVISIONAL_SHARE_OF_MEDIAN_N * float(np.median(n)):
+        return len(n) - 1
+    return len(n)
 
 
 def run_start(rule, mark, segment) -> int | None:

@@ -162,11 +162,13 @@ def choice_table(key: str, caption: str, counts: dict, option_labels: dict, comp
 
 
 def heatmap_table(cells: pd.DataFrame) -> Table:
+    """The heatmap's numbers with an hour per row: seven weekday columns fit any screen, while a column per
+    hour (up to 24 when an answer arrives at night) would not."""
     matrix = charts.weekday_hour_matrix(cells)
     names = weekday_names()
-    columns = [Column("weekday", _("Dzień"))] + [Column(f"h{h:02d}", f"{h:02d}:00", "int") for h in matrix.columns]
-    rows = [{"weekday": names[day], **{f"h{h:02d}": int(matrix.loc[day, h]) for h in matrix.columns}}
-            for day in matrix.index]
+    columns = [Column("hour", _("Godzina"))] + [Column(f"d{day}", names[day], "int") for day in matrix.index]
+    rows = [{"hour": f"{hour:02d}:00", **{f"d{day}": int(matrix.loc[day, hour]) for day in matrix.index}}
+            for hour in matrix.columns]
     return Table("weekday_hour", _("Odpowiedzi według dnia tygodnia i godziny"), columns, rows)
 
 

@@ -4,7 +4,8 @@ A finding is plain data (``Finding``); ``signals.services.refresh_signals`` turn
 signals, opening new ones and closing those whose finding is gone.
 
 - **Charts**: the run of special-cause points at the end of a chart (``analytics.spc.run_start``) — its
-  rule and mark, since its first point. A chart whose newest point is common cause has no signal.
+  rule and mark, since its first point. A chart whose newest point is common cause has no signal, unless that
+  point has too few answers to judge yet (``analytics.spc.judged_length``).
 - **Objectives at risk**: a ``csat`` or ``yes_share`` objective whose running period's value is on the wrong
   side of the target; how conclusive that is: the one-sided p-value of the value against the target (normal
   approximation) and whether the sample reached the objective's minimum.
@@ -55,7 +56,8 @@ def _day(value) -> str:
 def chart_findings(charts: list[ChartSeries], tz_name: str) -> list[Finding]:
     findings = []
     for chart in charts:
-        columns = chart.columns
+        length = spc.judged_length(chart.columns["mark"], chart.columns["n"])
+        columns = {key: values[:length] for key, values in chart.columns.items()}
         first = spc.run_start(columns["rule"], columns["mark"], columns["segment"])
         if first is None:
             continue

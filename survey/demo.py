@@ -50,6 +50,8 @@ COUNTER_QUALITY = {"KM-3": -0.6, "KM-4": -0.3, "AB-2": -0.4, "GK-1": 0.3, "KO-1"
 # The story the control charts find: over the last weeks one counter gets worse and one gets better
 # (change of the mean rating, weeks before the seeding).
 STORY = {"KM-2": (-1.6, 9), "AB-2": (1.2, 11)}
+# Fifteen months of answers: the monthly control charts' baseline (their first 12 points) ends before the story.
+HISTORY_DAYS = 457
 
 GOOD_COMMENTS = [
     "Bardzo miła i kompetentna obsługa, dziękuję!",
@@ -108,7 +110,7 @@ def _office_hours_time(rng: random.Random, day: datetime, tz: ZoneInfo) -> datet
 
 def _random_workday(rng: random.Random, now: datetime, tz: ZoneInfo) -> datetime:
     while True:
-        day = (now - timedelta(days=rng.uniform(0, 365))).astimezone(tz)
+        day = (now - timedelta(days=rng.uniform(0, HISTORY_DAYS))).astimezone(tz)
         if day.weekday() < 5:
             return day
 
@@ -120,8 +122,8 @@ def story_shift(counter_code: str, submitted_at: datetime, now: datetime) -> flo
 
 
 def _past_office_hours_time(rng: random.Random, now: datetime, tz: ZoneInfo) -> datetime:
-    """A moment of office hours on a workday of the last year, never later than ``now`` (today's office hours
-    may still be ahead)."""
+    """A moment of office hours on a workday of the last ``HISTORY_DAYS``, never later than ``now`` (today's
+    office hours may still be ahead)."""
     while True:
         moment = _office_hours_time(rng, _random_workday(rng, now, tz), tz)
         if moment <= now:
@@ -147,10 +149,10 @@ def generate_response(rng: random.Random, counter_code: str, shift: float = 0.0)
 
 
 def _demo_rows(
-    plan: DemoAnswerPlan, counters: list[ServicePoint], start: int, count: int, first_id: int, tz: ZoneInfo
+    plan: DemoAnswerPlan, counters: list[ServicePoint], start: int, count: int, first_id: int, tz: ZoneInfo,
+    now: datetime,
 ) -> Iterator[tuple[dict, list[dict]]]:
     rng = random.Random(20261125 + start)
-    now = datetime.now(timezone.utc)
     for offset in range(count):
         counter = rng.choice(counters)
         response_id = first_id + offset
@@ -176,8 +178,10 @@ def _demo_rows(
         yield response, answers
 
 
-def seed_demo(responses: int, tz_name: str, progress: Callable[[int], None] = lambda n: None) -> int:
-    """Ensure the demo office exists and holds ``responses`` demo responses. Returns how many were added."""
+def seed_demo(responses: int, tz_name: str, progress: Callable[[int], None] = lambda n: None,
+              now: datetime | None = None) -> int:
+    """Ensure the demo office exists and holds ``responses`` demo responses of the ``HISTORY_DAYS`` before
+    ``now`` (default: this moment). Returns how many were added."""
     counters = ensure_office_structure()
     version = ensure_demo_survey()
     for counter in counters.values():
@@ -199,7 +203,8 @@ def seed_demo(responses: int, tz_name: str, progress: Callable[[int], None] = la
     first_id = (db.session.scalar(sa.select(sa.func.max(Response.id))) or 0) + 1
     response_batch: list[dict] = []
     answer_batch: list[dict] = []
-    rows = _demo_rows(plan, list(counters.values()), next_key, missing, first_id, ZoneInfo(tz_name))
+    rows = _demo_rows(plan, list(counters.values()), next_key, missing, first_id, ZoneInfo(tz_name),
+                      now or datetime.now(timezone.utc))
     for response, answers in rows:
         response_batch.append(response)
         answer_batch.extend(answers)

@@ -146,6 +146,16 @@ def test_latest_run_is_the_open_signal():
     assert spc.latest_run(spc.spc_chart(weekly(counts[:12], [50] * 12))).empty
 
 
+def test_a_newest_point_with_few_answers_cannot_end_a_signal():
+    marks_of = np.array(["common"] * 12 + ["concern", "common"], dtype=object)
+    # the running month's first days: 5 answers against a median of 50 — the points before it judge
+    assert spc.judged_length(marks_of, [50] * 13 + [5]) == 13
+    # half the median or more, or a special-cause newest point: every point judges
+    assert spc.judged_length(marks_of, [50] * 13 + [25]) == 14
+    assert spc.judged_length(np.array(["common"] * 13 + ["concern"], dtype=object), [50] * 13 + [5]) == 14
+    assert spc.judged_length(np.array(["common"], dtype=object), [5]) == 1
+
+
 def test_grain_is_monthly_when_weeks_are_thin():
     assert spc.choose_grain([25, 19, 30]) == "week"
     assert spc.choose_grain([19, 19, 30]) == "month"
