@@ -50,6 +50,9 @@ COUNTER_QUALITY = {"KM-3": -0.6, "KM-4": -0.3, "AB-2": -0.4, "GK-1": 0.3, "KO-1"
 # The story the control charts find: over the last weeks one counter gets worse and one gets better
 # (change of the mean rating, weeks before the seeding).
 STORY = {"KM-2": (-1.6, 9), "AB-2": (1.2, 11)}
+# How busy each counter is, relative to the others: vehicle registration and driving licences serve the most
+# residents of a county office (and give the story's counter answers enough a month to show it on any day).
+TRAFFIC = {"KM-1": 2, "KM-2": 2, "KM-3": 2, "KM-4": 2}
 # Fifteen months of answers: the monthly control charts' baseline (their first 12 points) ends before the story.
 HISTORY_DAYS = 457
 
@@ -153,8 +156,9 @@ def _demo_rows(
     now: datetime,
 ) -> Iterator[tuple[dict, list[dict]]]:
     rng = random.Random(20261125 + start)
+    weights = [TRAFFIC.get(counter.code, 1) for counter in counters]
     for offset in range(count):
-        counter = rng.choice(counters)
+        counter = rng.choices(counters, weights)[0]
         response_id = first_id + offset
         submitted_at = _past_office_hours_time(rng, now, tz)
         response = {
