@@ -1,4 +1,5 @@
-"""Demo queue data: plausible tickets per counter and opening hour over the last year.
+"""Demo queue data: plausible tickets per counter and opening hour over the demo answers' history
+(``survey.demo.HISTORY_DAYS``), so every period with answers has its customers served.
 
 More customers on Mondays and in the mornings, the most at vehicle registration (KM-1, KM-2), whose waits are
 the longest; an hour whose residents rated the counter worse gets a longer wait (so CSAT falls as waits
@@ -16,8 +17,9 @@ from extensions import db
 from served import queries
 from served.models import ServedImport
 from served.services import opening_hours
+from survey.demo import HISTORY_DAYS
 
-DAYS = 365
+DAYS = HISTORY_DAYS
 SEED = 20261126
 # Customers per hour on an average day, and the usual wait in minutes, per counter.
 COUNTER_LOAD = {"KM-1": (14, 16), "KM-2": (13, 14), "KM-3": (9, 11), "KM-4": (11, 6), "AB-1": (3, 9), "AB-2": (3, 8),
