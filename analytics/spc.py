@@ -256,8 +256,8 @@ def latest_run(chart: pd.DataFrame) -> pd.DataFrame:
 
 def judged_length(mark, n) -> int:
     """How many points, from the first, judge whether a signal holds: all of them, unless the newest is common
-    cause on fewer than half the median answers of a point — typically the running month's first days. So few
-    answers cannot say that a problem has gone, so the points before it judge (a concern does not close on
+    cause on fewer than half the median answers of a point — typically the running month's first days. Those
+    few answers cannot show that a problem has gone; the points before it judge (a concern does not close on
     the first of every month only to open again a week later)."""
     n = np.asarray(n, dtype=float)
     if len(n) > 1 and mark[-1] == COMMON and n[-1] < PROVISIONAL_SHARE_OF_MEDIAN_N * float(np.median(n)):
