@@ -78,6 +78,9 @@ def test_department_head_sees_every_chart_drawn(open_page, dashboard_server, hea
     for chart in page.locator("div.chart").all():
         assert chart.locator("svg.main-svg").count() >= 1
         assert chart.get_attribute("data-drawn") == "true"
+    # with the charts drawn, their data tables are folded away (open without JavaScript: the next test)
+    assert page.locator("details.chart-data").count() >= 7
+    assert page.locator("details.chart-data[open]").count() == 0
     assert page.locator("[data-tile=csat] .tile-value").inner_text().endswith("%")
     # drawn by the partial (cartesian) bundle, not the Python package's full script
     served = page.evaluate("""() => ({
@@ -167,4 +170,5 @@ def test_without_javascript_the_numbers_are_in_tables(open_page, dashboard_serve
     page.goto(f"{dashboard_server.url}/dashboard/department/KM")
     assert page.locator("#table-months").is_visible()
     assert page.locator("#table-weekday_hour").is_visible()
+    assert page.locator("details.chart-data:not([open])").count() == 0
     assert page.locator("svg.main-svg").count() == 0
