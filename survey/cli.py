@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from extensions import db
 from survey.accounts import AccountError, create_user
 from survey.definitions import DefinitionError, import_definition, load_definition_file
-from survey.demo import create_demo_staff, seed_demo
+from survey.demo import DEMO_RESPONSES, create_demo_staff, seed_demo
 from survey.models import Response, ServicePoint
 
 
@@ -91,9 +91,9 @@ def import_survey_command(file: str) -> None:
 
 
 @click.command("seed-demo")
-@click.option("--responses", default=2000, show_default=True, type=click.IntRange(min=0))
+@click.option("--responses", default=DEMO_RESPONSES, show_default=True, type=click.IntRange(min=0))
 def seed_demo_command(responses: int) -> None:
-    """Create demo departments, counters, the demo survey and N responses over the last 12 months."""
+    """Create demo departments, counters, the demo survey and N responses over the last 15 months."""
     with click.progressbar(length=responses, label="Seeding demo responses") as bar:
         added = seed_demo(responses, current_app.config["OPINIA_TIMEZONE"], progress=bar.update)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
@@ -128,7 +128,7 @@ def create_user_command(email: str, role: str, departments: tuple[str, ...], pas
 def survey_url_command(seed_if_empty: bool) -> None:
     """Print the public survey address of the first active counter."""
     if seed_if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(ServicePoint)) == 0:
-        seed_demo_command.callback(responses=2000)
+        seed_demo_command.callback(responses=DEMO_RESPONSES)
         for email, role, password in create_demo_staff():
             click.echo(f"Demo staff login ({role}): {email} / {password}  (shown once)")
     point = db.session.scalar(sa.select(ServicePoint).where(ServicePoint.active.is_(True)).order_by(ServicePoint.code))
