@@ -19,7 +19,6 @@ from served.models import ServedImport
 from served.services import opening_hours
 from survey.demo import HISTORY_DAYS
 
-DAYS = HISTORY_DAYS
 SEED = 20261126
 # Customers per hour on an average day, and the usual wait in minutes, per counter.
 COUNTER_LOAD = {"KM-1": (14, 16), "KM-2": (13, 14), "KM-3": (9, 11), "KM-4": (11, 6), "AB-1": (3, 9), "AB-2": (3, 8),
@@ -38,7 +37,7 @@ def demo_hours(counters: dict[str, int], ratings: pd.DataFrame, tz_name: str, no
     """``{(counter id, UTC hour): figures}`` for every opening hour of the last year (pure but for the clock)."""
     rng = np.random.default_rng(SEED)
     end = pd.Timestamp(now).floor("h")
-    slots = opening_slots(end - pd.Timedelta(days=DAYS), end, tz_name, opening_hours())
+    slots = opening_slots(end - pd.Timedelta(days=HISTORY_DAYS), end, tz_name, opening_hours())
     local = slots.tz_convert(tz_name)
     busy = WEEKDAY_FACTOR[local.weekday] * _hour_factor(np.asarray(local.hour, dtype=float))
     mean_rating = ratings.set_index(["service_point_id", "hour"])["mean_rating"] if len(ratings) else pd.Series(dtype=float)
@@ -62,7 +61,7 @@ def seed_served_demo(tz_name: str, now: datetime | None = None) -> int:
     """Store the demo office's queue data; returns how many counter-hours were written."""
     now = now or datetime.now(timezone.utc)
     counters = queries.counter_ids_by_code()
-    ratings = queries.mean_rating_by_hour(now - timedelta(days=DAYS + 1), now)
+    ratings = queries.mean_rating_by_hour(now - timedelta(days=HISTORY_DAYS + 1), now)
     hours = demo_hours(counters, ratings, tz_name, now)
     batch = ServedImport(file_name="demo", format="hourly", hours=len(hours),
                          served=sum(f["served"] for f in hours.values()),

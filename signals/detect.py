@@ -56,20 +56,21 @@ def _day(value) -> str:
 def chart_findings(charts: list[ChartSeries], tz_name: str) -> list[Finding]:
     findings = []
     for chart in charts:
-        length = spc.judged_length(chart.columns["mark"], chart.columns["n"])
-        columns = {key: values[:length] for key, values in chart.columns.items()}
-        first = spc.run_start(columns["rule"], columns["mark"], columns["segment"])
+        columns = chart.columns
+        length = spc.judged_length(columns["mark"], columns["n"])
+        first = spc.run_start(columns["rule"][:length], columns["mark"][:length], columns["segment"][:length])
         if first is None:
             continue
-        start, mark, rule = columns["start"][first], columns["mark"][-1], columns["rule"][-1]
+        last = length - 1
+        start, mark, rule = columns["start"][first], columns["mark"][last], columns["rule"][last]
         chart_key = f"spc:{chart.key}:{mark}:{rule}"
         findings.append(Finding(
             key=f"{chart_key}:{_day(start)}", chart_key=chart_key, kind=mark, rule=rule,
             scope_kind=chart.scope_kind, scope_code=chart.scope_code, department_code=chart.department_code,
             indicator=chart.indicator, question_code=chart.question_code, since=utc_start(start, tz_name),
-            details={"value": float(columns["value"][-1]), "center": float(columns["center"][-1]),
-                     "n": int(columns["n"][-1]), "points": len(columns["start"]) - first, "grain": chart.grain,
-                     "trial": bool(columns["trial"][-1]), "since_day": _day(start)},
+            details={"value": float(columns["value"][last]), "center": float(columns["center"][last]),
+                     "n": int(columns["n"][last]), "points": length - first, "grain": chart.grain,
+                     "trial": bool(columns["trial"][last]), "since_day": _day(start)},
         ))
     return findings
 

@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -158,9 +159,9 @@ def _demo_rows(
     now: datetime,
 ) -> Iterator[tuple[dict, list[dict]]]:
     rng = random.Random(20261125 + start)
-    weights = [TRAFFIC.get(counter.code, 1) for counter in counters]
+    cum_weights = list(accumulate(TRAFFIC.get(counter.code, 1) for counter in counters))
     for offset in range(count):
-        counter = rng.choices(counters, weights)[0]
+        counter = rng.choices(counters, cum_weights=cum_weights)[0]
         response_id = first_id + offset
         submitted_at = _past_office_hours_time(rng, now, tz)
         response = {
