@@ -6,7 +6,7 @@ PYTHON  := $(VENV)/bin/python
 FLASK   := $(VENV)/bin/flask --app app
 STAMP   := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | md5sum | cut -c1-12)
 
-.PHONY: run test system-deps bench lock
+.PHONY: run test system-deps bench lock plotly-bundle check-plotly-bundle
 
 # Re-pins every dependency (transitive ones too) from requirements.in / requirements-dev.in.
 lock:
@@ -25,6 +25,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
+# Plotly's partial bundle (static/vendor/plotly-opinia.min.js, committed: installing Opinia needs no JavaScript
+# tooling) is built from plotly.js and esbuild pinned in scripts/plotly-bundle/package-lock.json.
+plotly-bundle:
+	sh scripts/plotly-bundle/build.sh
+
+check-plotly-bundle:
+	sh scripts/plotly-bundle/build.sh test-output/plotly-opinia.min.js
+	cmp test-output/plotly-opinia.min.js static/vendor/plotly-opinia.min.js
+
 MO_FILES := translations/en/LC_MESSAGES/messages.mo translations/pl/LC_MESSAGES/messages.mo
 
 # Compiled catalogues are build products (not in git): made from the .po files on every install.
@@ -34,11 +43,11 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 system-deps:
 	bash scripts/install-system-deps.sh
 
-# node_modules: Plotly's partial bundle served to the dashboards (and axe-core for the browser tests).
-run: system-deps $(STAMP) $(MO_FILES) node_modules/.installed
+run: system-deps $(STAMP) $(MO_FILES)
 	$(FLASK) init-db
 	$(FLASK) survey-url --seed-if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: system-deps $(STAMP) $(MO_FILES) node_modules/.installed
+# node_modules: axe-core, injected into pages by the browser tests.
+test: system-deps $(STAMP) $(MO_FILES) node_modules/.installed check-plotly-bundle
 	bash scripts/run-tests.sh

@@ -1,20 +1,20 @@
-"""Plotly's JavaScript, served by the app: a partial bundle with only the cartesian trace types, compressed and
-cached for a year.
+"""Plotly's JavaScript, served by the app: a partial bundle with only the trace types the dashboards draw,
+compressed and cached for a year.
 
 The dashboards draw only ``scatter``, ``bar`` and ``heatmap`` traces (``analytics/*charts*.py``,
-``analytics/spc_figure.py``), so the page loads plotly.js's *cartesian* partial bundle, the npm package
-``plotly.js-cartesian-dist-min`` pinned in ``package.json`` / ``package-lock.json`` and installed into
-``node_modules/`` by ``make run`` and ``make test`` (``npm ci``): 1.3 MB instead of the 4.8 MB of every trace
-type that the Python ``plotly`` package ships (``package_data/plotly.min.js``), so the browser has a quarter of
-the script to parse and run. Its version is the one nearest to the plotly.js the Python package embeds that
-npm has as a cartesian bundle (3.1.0 for the Python package's 3.1.1); ``tests/browser/test_dashboard.py``
-checks that the two define the same attributes for the trace types the app draws, the layout and the
-configuration, and ``tests/dashboard/test_plotly_asset.py`` that the app builds no other trace type.
+``analytics/spc_figure.py``), so the page loads ``static/vendor/plotly-opinia.min.js``: plotly.js's core with
+those three trace types, built from the plotly.js the Python package embeds (3.1.1) by
+``scripts/plotly-bundle/build.sh`` (esbuild; both pinned in that directory's ``package-lock.json``) and committed,
+so installing Opinia needs no JavaScript tooling. 1.1 MB instead of the 4.8 MB of every trace type that the Python
+``plotly`` package ships (``package_data/plotly.min.js``). It also leaves out what plotly.js's published
+*cartesian* bundle holds besides: the world-calendars component, which costs a browser 0.3–0.4 s to start on a
+small machine (``bench/first_visit.py``) and which no chart uses. ``tests/browser/test_dashboard.py`` checks that
+the bundle and the Python package's script define the same attributes for the app's trace types, the layout
+and the configuration (less the calendars), and ``tests/dashboard/test_plotly_asset.py`` that the app builds no
+other trace type.
 
-If ``node_modules/`` lacks the partial bundle (a host that did not run ``npm ci``), the full script of the
-Python package is served instead and a warning is logged once per process: the dashboards still draw, only
-slower. ``OPINIA_PLOTLY_BUNDLE=full`` chooses the full script on purpose (``bench/first_visit.py --with-full-bundle``
-measures it as the baseline).
+``OPINIA_PLOTLY_BUNDLE=full`` serves the Python package's full script instead (``bench/first_visit.py
+--with-full-bundle`` measures it as the baseline).
 
 Compressing takes a while (seconds for the full script), so it is done once per script and install: the
 compressed copies are written next to the database in ``data/cache/`` (atomically: a temporary file, then a
@@ -29,7 +29,6 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
-import logging
 import os
 import tempfile
 import threading
@@ -42,18 +41,15 @@ from flask import Response, request
 from config import DATA_DIR, PROJECT_ROOT
 
 FULL_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-PARTIAL_PACKAGE = "plotly.js-cartesian-dist-min"
-PARTIAL_JS = PROJECT_ROOT / "node_modules" / PARTIAL_PACKAGE / "plotly-cartesian.min.js"
-# The trace types the partial bundle holds: every figure the dashboards draw must use only these.
-PARTIAL_TRACE_TYPES = frozenset({"scatter", "bar", "box", "heatmap", "histogram", "histogram2d",
-                                 "histogram2dcontour", "contour", "scatterternary", "violin", "image", "pie"})
+PARTIAL_JS = PROJECT_ROOT / "static" / "vendor" / "plotly-opinia.min.js"
+# The trace types the partial bundle holds (scripts/plotly-bundle/entry.js): every figure must use only these.
+PARTIAL_TRACE_TYPES = frozenset({"scatter", "bar", "heatmap"})
 BUNDLE_VARIABLE = "OPINIA_PLOTLY_BUNDLE"  # "partial" (default) or "full"
 MAX_AGE = 365 * 24 * 3600
 BROTLI_QUALITY = 9  # 11 saves another 10 % but takes a minute on a small machine for the full script
 GZIP_LEVEL = 9
 ENCODINGS = ("br", "gzip")
 
-log = logging.getLogger(__name__)
 _bodies: dict[tuple[str, str], bytes] = {}  # (version, encoding) -> bytes
 _lock = threading.Lock()
 
@@ -64,18 +60,11 @@ def cache_dir() -> Path:
 
 @functools.cache
 def script_path() -> Path:
-    """The script this process serves: the partial bundle, or the Python package's full one (see the module)."""
+    """The script this process serves: the partial bundle, or the Python package's full one on request."""
     wanted = os.environ.get(BUNDLE_VARIABLE, "partial").strip().lower()
     if wanted not in ("partial", "full"):
         raise ValueError(f"{BUNDLE_VARIABLE} must be 'partial' or 'full', not {wanted!r}")
-    if wanted == "full":
-        return FULL_JS
-    if PARTIAL_JS.is_file():
-        return PARTIAL_JS
-    log.warning("Plotly's partial bundle %s is missing (run `npm ci`): serving the full %.1f MB script of the "
-                "Python plotly package instead; the dashboards draw more slowly", PARTIAL_JS,
-                FULL_JS.stat().st_size / 1e6)
-    return FULL_JS
+    return FULL_JS if wanted == "full" else PARTIAL_JS
 
 
 @functools.cache

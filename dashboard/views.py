@@ -4,7 +4,7 @@
   department's dashboard (or picks one, when they head several);
 - ``/dashboard/department/<code>`` and ``/dashboard/service-point/<code>``: one scope, with charts;
 - ``.../csv/<table>.csv``: every table of a page as CSV, under the same permission check as the page;
-- ``/dashboard/plotly.min.js``: Plotly's JavaScript, the partial (cartesian) bundle from ``node_modules`` (no CDN),
+- ``/dashboard/plotly.min.js``: Plotly's JavaScript, the partial bundle in ``static/vendor`` (no CDN),
   compressed and cached for a year (``dashboard.plotly_asset``).
 """
 from __future__ import annotations

@@ -1,13 +1,13 @@
-"""Plotly's JavaScript: the partial (cartesian) bundle, compressed for browsers that accept it, the same bytes
-once decompressed, cached for a year; the full script of the Python package only as a logged fallback."""
+"""Plotly's JavaScript: the partial bundle (scatter, bar, heatmap), compressed for browsers that accept it, the
+same bytes once decompressed, cached for a year; the full script of the Python package only on request."""
 from __future__ import annotations
 
 import ast
 import gzip
-import logging
 
 import brotli
 import pytest
+from plotly.offline import get_plotlyjs_version
 
 from config import PROJECT_ROOT
 from dashboard import plotly_asset
@@ -31,10 +31,12 @@ def own_asset_cache(tmp_path, monkeypatch):
     plotly_asset.version.cache_clear()
 
 
-def test_the_partial_bundle_is_installed_and_served():
-    assert plotly_asset.PARTIAL_JS.is_file(), "run `npm ci`: package.json pins plotly.js-cartesian-dist-min"
+def test_the_partial_bundle_is_served_and_built_from_the_python_packages_plotly_js():
     assert plotly_asset.script_path() == plotly_asset.PARTIAL_JS and plotly_asset.is_partial()
-    assert b"plotly.js (cartesian - minified)" in plotly_asset.PARTIAL_JS.read_bytes()[:200]
+    banner = plotly_asset.PARTIAL_JS.read_bytes()[:200].decode()
+    # the figures' JSON is made by the Python package for its own plotly.js: the bundle is built from the same one
+    assert banner.startswith(f"/* plotly.js {get_plotlyjs_version()} (MIT License) for Opinia: only the scatter, "
+                             "bar and heatmap traces")
 
 
 @pytest.mark.parametrize(("accept", "encoding", "decompress"), [
@@ -59,15 +61,6 @@ def test_served_compressed_and_cached_for_a_year(head_client, office, accept, en
 
     again = head_client.get(url, headers={"Accept-Encoding": accept, "If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and not again.data
-
-
-def test_without_the_partial_bundle_the_full_script_is_served_with_a_warning(own_asset_cache, monkeypatch, caplog):
-    monkeypatch.setattr(plotly_asset, "PARTIAL_JS", own_asset_cache / "missing" / "plotly-cartesian.min.js")
-    with caplog.at_level(logging.WARNING, logger=plotly_asset.__name__):
-        assert plotly_asset.script_path() == plotly_asset.FULL_JS
-    assert "npm ci" in caplog.text and not plotly_asset.is_partial()
-    assert gzip.decompress(plotly_asset.body("gzip")) == plotly_asset.FULL_JS.read_bytes()
-    assert (own_asset_cache / f"plotly-{plotly_asset.version()}.min.js.gzip").is_file()
 
 
 def test_the_full_script_on_request_and_a_wrong_choice_refused(own_asset_cache, monkeypatch):
@@ -103,4 +96,4 @@ def test_every_trace_type_the_app_draws_is_in_the_partial_bundle():
     built = _trace_types_built()
     assert {"scatter", "bar", "heatmap"} <= set(built)  # the scan finds the charts' traces
     missing = {kind: files for kind, files in built.items() if kind not in plotly_asset.PARTIAL_TRACE_TYPES}
-    assert not missing, f"trace types outside plotly.js's cartesian bundle (choose another bundle): {missing}"
+    assert not missing, f"trace types outside Plotly's partial bundle (add them to scripts/plotly-bundle/entry.js): {missing}"
