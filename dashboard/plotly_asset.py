@@ -5,7 +5,7 @@ The dashboards draw only ``scatter``, ``bar`` and ``heatmap`` traces (``analytic
 ``analytics/spc_figure.py``), so the page loads ``static/vendor/plotly-opinia.min.js``: plotly.js's core with
 those three trace types, built from the plotly.js the Python package embeds (3.1.1) by
 ``scripts/plotly-bundle/build.sh`` (esbuild; both pinned in that directory's ``package-lock.json``) and committed,
-so installing Opinia needs no JavaScript tooling. 1.1 MB instead of the 4.8 MB of every trace type that the Python
+so installing Opinia needs no JavaScript tooling. 0.97 MB instead of the 4.8 MB of every trace type that the Python
 ``plotly`` package ships (``package_data/plotly.min.js``). It also leaves out what plotly.js's published
 *cartesian* bundle holds besides: the world-calendars component, which costs a browser 0.3–0.4 s to start on a
 small machine (``bench/first_visit.py``) and which no chart uses. ``tests/browser/test_dashboard.py`` checks that
