@@ -5,13 +5,13 @@ The dashboards draw only ``scatter``, ``bar`` and ``heatmap`` traces (``analytic
 ``analytics/spc_figure.py``), so the page loads ``static/vendor/plotly-opinia.min.js``: plotly.js's core with
 those three trace types, built from the plotly.js the Python package embeds (3.1.1) by
 ``scripts/plotly-bundle/build.sh`` (esbuild; both pinned in that directory's ``package-lock.json``) and committed,
-so installing Opinia needs no JavaScript tooling. 0.97 MB instead of the 4.8 MB of every trace type that the Python
-``plotly`` package ships (``package_data/plotly.min.js``). It also leaves out what plotly.js's published
-*cartesian* bundle holds besides: the world-calendars component, which costs a browser 0.3–0.4 s to start on a
-small machine (``bench/first_visit.py``) and which no chart uses. ``tests/browser/test_dashboard.py`` checks that
-the bundle and the Python package's script define the same attributes for the app's trace types, the layout
-and the configuration (less the calendars), and ``tests/dashboard/test_plotly_asset.py`` that the app builds no
-other trace type.
+so installing Opinia needs no JavaScript tooling. 0.97 MB instead of the 4.8 MB of every trace type that the
+Python ``plotly`` package ships (``package_data/plotly.min.js``). It also leaves out what plotly.js's published
+*cartesian* bundle holds besides: the world-calendars component, which no chart uses and which made most of the
+0.3–0.47 s Chromium took to start that bundle on a 2-core machine (this one: 0.10–0.14 s; see
+``bench/first_visit.py``). ``tests/browser/test_dashboard.py`` checks that the bundle and the Python package's
+script define the same attributes for the app's trace types, the layout and the configuration (less the
+calendars), and ``tests/dashboard/test_plotly_asset.py`` that the app builds no other trace type.
 
 ``OPINIA_PLOTLY_BUNDLE=full`` serves the Python package's full script instead (``bench/first_visit.py
 --with-full-bundle`` measures it as the baseline).
