@@ -73,10 +73,6 @@ def version() -> str:
     return hashlib.sha256(script_path().read_bytes()).hexdigest()[:16]
 
 
-def is_partial() -> bool:
-    return script_path() == PARTIAL_JS
-
-
 def _compress(data: bytes, encoding: str) -> bytes:
     if encoding == "br":
         return brotli.compress(data, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY)

@@ -34,7 +34,7 @@ def _hour_factor(local_hours: np.ndarray) -> np.ndarray:
 
 
 def demo_hours(counters: dict[str, int], ratings: pd.DataFrame, tz_name: str, now: datetime) -> dict:
-    """``{(counter id, UTC hour): figures}`` for every opening hour of the last year (pure but for the clock)."""
+    """``{(counter id, UTC hour): figures}`` for every opening hour of the demo's history (pure but for the clock)."""
     rng = np.random.default_rng(SEED)
     end = pd.Timestamp(now).floor("h")
     slots = opening_slots(end - pd.Timedelta(days=HISTORY_DAYS), end, tz_name, opening_hours())

@@ -32,7 +32,7 @@ def own_asset_cache(tmp_path, monkeypatch):
 
 
 def test_the_partial_bundle_is_served_and_built_from_the_python_packages_plotly_js():
-    assert plotly_asset.script_path() == plotly_asset.PARTIAL_JS and plotly_asset.is_partial()
+    assert plotly_asset.script_path() == plotly_asset.PARTIAL_JS
     banner = plotly_asset.PARTIAL_JS.read_bytes()[:200].decode()
     # the figures' JSON is made by the Python package for its own plotly.js: the bundle is built from the same one
     assert banner.startswith(f"/* plotly.js {get_plotlyjs_version()} (MIT License) for Opinia: only the scatter, "
