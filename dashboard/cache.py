@@ -42,6 +42,15 @@ MAX_ENTRIES = 64
 DEFAULT_MAX_AGE_SECONDS = 60
 
 
+MISSING = object()  # ``DashboardCache.lookup``: nothing usable cached
+
+
+@dataclass(frozen=True)
+class Stamp:
+    max_response_id: int
+    setup: Hashable
+
+
 @dataclass
 class _Entry:
     value: object
@@ -66,25 +75,39 @@ class DashboardCache:
                      max_age: float = 0) -> T:
         """The cached value for ``key`` if no response was added within ``window`` since it was built (or it
         is younger than ``max_age`` seconds) and the set-up is unchanged; else ``build()``."""
-        max_id = _max_response_id()
-        setup = _request_setup_fingerprint()
+        stamp = self.stamp()
+        value = self.lookup(key, window, stamp, max_age)
+        if value is MISSING:
+            value = build()
+            self.store(key, value, stamp)
+        return value  # type: ignore[return-value]
+
+    @staticmethod
+    def stamp() -> Stamp:
+        """What a value built from now on is checked against later: read it *before* building, so a response
+        committed during the build makes the value stale rather than lost."""
+        return Stamp(_max_response_id(), _request_setup_fingerprint())
+
+    def lookup(self, key: Hashable, window: tuple[datetime, datetime], stamp: Stamp, max_age: float = 0) -> object:
+        """``get_or_build``'s check alone: the cached value, or ``MISSING``."""
         with self._lock:
             entry = self._entries.get(key)
-        if entry is not None and entry.setup == setup and (
-            time.monotonic() - entry.built < max_age or not _added_within(entry.max_response_id, max_id, window)
+        if entry is None or entry.setup != stamp.setup or (
+            time.monotonic() - entry.built >= max_age and _added_within(entry.max_response_id, stamp.max_response_id, window)
         ):
-            with self._lock:
-                self._entries.move_to_end(key)
-                self.hits += 1
-            return entry.value  # type: ignore[return-value]
-        value = build()
+            return MISSING
+        with self._lock:
+            self._entries.move_to_end(key)
+            self.hits += 1
+        return entry.value
+
+    def store(self, key: Hashable, value: object, stamp: Stamp) -> None:
         with self._lock:
             self.misses += 1
-            self._entries[key] = _Entry(value, max_id, setup, time.monotonic())
+            self._entries[key] = _Entry(value, stamp.max_response_id, stamp.setup, time.monotonic())
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
-        return value
 
 
 def _max_response_id() -> int:

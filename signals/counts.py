@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from flask import current_app
 
-from dashboard.cache import DashboardCache, max_age
+from dashboard.cache import MISSING, DashboardCache, max_age
 from signals import queries
 
 MAX_CHUNKS = 64  # about 15 years of quarters plus the running part
@@ -42,20 +42,40 @@ def _cache() -> DashboardCache:
     return current_app.extensions.setdefault("opinia_signals_counts_cache", DashboardCache(max_entries=MAX_CHUNKS))
 
 
+def _runs(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent ``(low, high)`` index spans joined: ``[(0, 3), (3, 7), (9, 12)]`` → ``[(0, 7), (9, 12)]``."""
+    runs: list[tuple[int, int]] = []
+    for low, high in spans:
+        if runs and runs[-1][1] == low:
+            runs[-1] = (runs[-1][0], high)
+        else:
+            runs.append((low, high))
+    return runs
+
+
 def chunked_proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str], now: datetime,
                               tz: ZoneInfo) -> pd.DataFrame:
-    """``signals.queries.proportion_counts(boundaries, kinds)``, each chunk read once per set of its answers."""
+    """``signals.queries.proportion_counts(boundaries, kinds)``, each chunk read once per set of its answers.
+
+    The chunks not cached are read with one statement per run of adjacent ones (a cold start: one statement
+    for the whole history instead of one per quarter), then cut apart and cached one by one."""
     edges = chunk_edges(boundaries, now, tz)
     if len(edges) < 2:
         return queries.proportion_counts(boundaries, kinds)
-    kinds_key = tuple(sorted(kinds.items()))
-    frames = []
-    for low, high in zip(edges, edges[1:]):
-        part = list(boundaries[low:high + 1])
-        frame = _cache().get_or_build(("proportion-counts", tuple(part), kinds_key), (part[0], part[-1]),
-                                      lambda part=part: queries.proportion_counts(part, kinds), max_age())
-        if len(frame):
-            frames.append(frame.assign(bucket=frame["bucket"] + low))
+    cache, kinds_key = _cache(), tuple(sorted(kinds.items()))
+    spans = list(zip(edges, edges[1:]))
+    keys = {(low, high): ("proportion-counts", tuple(boundaries[low:high + 1]), kinds_key) for low, high in spans}
+    stamp = cache.stamp()
+    found = {(low, high): cache.lookup(keys[(low, high)], (boundaries[low], boundaries[high]), stamp, max_age())
+             for low, high in spans}
+    for run_low, run_high in _runs([span for span, frame in found.items() if frame is MISSING]):
+        frame = queries.proportion_counts(boundaries[run_low:run_high + 1], kinds)
+        for low, high in spans:
+            if run_low <= low and high <= run_high:
+                part = frame[(frame["bucket"] >= low - run_low) & (frame["bucket"] < high - run_low)]
+                found[(low, high)] = part.assign(bucket=part["bucket"] - (low - run_low)).reset_index(drop=True)
+                cache.store(keys[(low, high)], found[(low, high)], stamp)
+    frames = [frame.assign(bucket=frame["bucket"] + low) for (low, _high), frame in found.items() if len(frame)]
     if not frames:
         return queries.empty_proportion_counts()
     return pd.concat(frames, ignore_index=True)

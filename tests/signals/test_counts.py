@@ -87,3 +87,56 @@ def test_a_new_answer_reads_only_its_own_chunk_again(app, history):
     chunked, whole = _chunked_and_whole()
     pd.testing.assert_frame_equal(chunked, whole)
     assert _misses() == before + 2
+
+
+def test_adjacent_spans_are_joined_into_runs():
+    from signals.counts import _runs
+
+    assert _runs([(0, 3), (3, 7), (9, 12), (12, 13), (20, 21)]) == [(0, 7), (9, 13), (20, 21)]
+    assert _runs([]) == []
+
+
+@pytest.fixture
+def statements(monkeypatch):
+    """The spans of boundaries each ``proportion_counts`` statement read (first and last boundary)."""
+    from signals import queries
+
+    read: list[tuple[datetime, datetime]] = []
+    original = queries.proportion_counts
+
+    def counting(boundaries, kinds):
+        read.append((boundaries[0], boundaries[-1]))
+        return original(boundaries, kinds)
+
+    monkeypatch.setattr(queries, "proportion_counts", counting)
+    return read
+
+
+def test_a_cold_start_reads_every_chunk_with_one_statement(app, history, statements):
+    from signals.counts import _cache, chunk_edges
+
+    boundaries, _kinds, now = _arguments()
+    assert len(chunk_edges(boundaries, now, TZ)) >= 3  # two chunks or more: the history crosses a quarter start
+    chunked, whole = _chunked_and_whole()
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert statements[0] == (boundaries[0], boundaries[-1])
+    assert len(statements) == 2  # the chunked read, then the whole one of the comparison
+    assert _cache().misses == len(chunk_edges(boundaries, now, TZ)) - 1  # every chunk cached on its own
+
+
+def test_answers_in_two_chunks_apart_are_read_with_one_statement_each(app, history, statements):
+    from signals.counts import chunk_edges
+
+    _chunked_and_whole()
+    add_week(history["KM-2"], 0, good=1, total=3)  # the running chunk
+    add_week(history["KM-1"], 20, good=0, total=5)  # the week of the first answers: the first chunk
+    boundaries, _kinds, now = _arguments()
+    edges = chunk_edges(boundaries, now, TZ)
+    statements.clear()
+    chunked, whole = _chunked_and_whole()
+    pd.testing.assert_frame_equal(chunked, whole)
+    if len(edges) > 3:  # a chunk lies between the two: it stays cached
+        assert statements[:2] == [(boundaries[edges[0]], boundaries[edges[1]]),
+                                  (boundaries[edges[-2]], boundaries[edges[-1]])]
+    else:
+        assert statements[0] == (boundaries[0], boundaries[-1])
