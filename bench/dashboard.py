@@ -11,7 +11,9 @@ the median of its runs (the machine may be shared: the best is the least disturb
 
 - ``baseline staff page``: ``/admin/`` for the same user (login, session, a small template) — the floor;
 - ``compute_indicators``: the analytics call alone for the same scope and quarter (no page) — the baseline
-  of the 5x target;
+  of the 5x target, measured in turns with ``cold`` (one call, one cold page, ...) so that a shared machine's
+  slow moments fall on both; the ratio is printed as median / median, best / best and the median of the
+  turns' own ratios;
 - ``cold``: the page right after every dashboard cache was emptied (every figure, table, chart, the first
   comments page and the signals' control charts recomputed) — the number the 0.3 s target applies to;
 - ``cold, signals' charts kept``: the same with only the dashboards' cache emptied — the signals section's
@@ -141,16 +143,23 @@ def measure(app, email: str, page_url: str, department: str | None, repeat: int,
             empty_every_cache()
         get_ok(client, page_url)
 
-    with app.app_context():
-        compute_indicators(PERIOD, department)
-        _, indicators = timed(lambda: compute_indicators(PERIOD, department), cold_repeat)
     def cold_but_signals() -> None:
         with app.app_context():
             app_cache().clear()
         get_ok(client, page_url)
 
+    def indicators_alone() -> None:
+        with app.app_context():
+            compute_indicators(PERIOD, department)
+
+    indicators_alone()
     cold()
-    _, cold_all = timed(cold, cold_repeat)
+    indicators, cold_all = [], []
+    for _ in range(cold_repeat):  # in turns, so that both see the same moments of a shared machine
+        _, (seconds,) = timed(indicators_alone, 1)
+        indicators.append(seconds)
+        _, (seconds,) = timed(cold, 1)
+        cold_all.append(seconds)
     _, cold_but_signals_all = timed(cold_but_signals, cold_repeat)
     size = get_ok(client, page_url)
     added: list[int] = []
@@ -171,6 +180,7 @@ def report(name: str, page_url: str, figures: dict, baseline: float) -> bool:
     cold, indicators = statistics.median(figures["cold"]), statistics.median(figures["indicators"])
     ratio = cold / indicators
     best_ratio = min(figures["cold"]) / min(figures["indicators"])
+    turn_ratio = statistics.median(page / alone for page, alone in zip(figures["cold"], figures["indicators"]))
     print(f"{name}: {page_url} ({figures['size'] / 1024:.0f} KiB of HTML)")
     print(f"  compute_indicators alone:       {_figures(figures['indicators'])}")
     print(f"  dashboard cold (cache emptied): {_figures(figures['cold'])}")
@@ -183,7 +193,8 @@ def report(name: str, page_url: str, figures: dict, baseline: float) -> bool:
     print(f"  after an answer dated in {PERIOD}: {_figures(figures['in_period'])}   ({in_period / indicators:.1f}x "
           f"compute_indicators; {'under' if in_period < TARGET_SECONDS else 'over'} {TARGET_SECONDS} s)")
     print(f"  dashboard warm:                 {_figures(figures['warm'])}")
-    print(f"  cold / compute_indicators: {ratio:.1f}x (best/best {best_ratio:.1f}x; target <= {TARGET_RATIO:.0f}x); "
+    print(f"  cold / compute_indicators: {ratio:.1f}x (best/best {best_ratio:.1f}x; median of the turns' ratios "
+          f"{turn_ratio:.1f}x; target <= {TARGET_RATIO:.0f}x); "
           f"warm / baseline page {statistics.median(figures['warm']) / baseline:.1f}x")
     met = cold < TARGET_SECONDS and ratio <= TARGET_RATIO
     print(f"  {'PASS' if met else 'FAIL'}: cold median {cold:.3f} s (best {min(figures['cold']):.3f} s) against "
@@ -196,7 +207,7 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--cold-repeat", type=int, default=7)
+    parser.add_argument("--cold-repeat", type=int, default=11)
     args = parser.parse_args()
 
     started = time.perf_counter()
