@@ -299,7 +299,8 @@ def _print_progress(total: int):
 
 def _schema_is_current(database_url: str) -> bool:
     """Whether every column of the models exists (a feature added since seeding may have added one); missing
-    tables are created here, since ``create_all`` can add tables but not columns."""
+    tables and indexes are created here (and their statistics gathered, as after seeding), since ``create_all``
+    can add tables but not columns, nor indexes to a table that exists."""
     import sqlalchemy as sa
 
     from extensions import db
@@ -312,8 +313,26 @@ def _schema_is_current(database_url: str) -> bool:
             {column.name for column in table.columns} <= {c["name"] for c in inspector.get_columns(table.name)}
             for table in db.metadata.sorted_tables
         )
+        if current:
+            _create_missing_indexes(db.engine)
         db.engine.dispose()
     return current
+
+
+def _create_missing_indexes(engine) -> None:
+    import sqlalchemy as sa
+
+    from extensions import db
+
+    inspector = sa.inspect(engine)
+    for table in db.metadata.sorted_tables:
+        present = {index["name"] for index in inspector.get_indexes(table.name)}
+        missing = [index for index in table.indexes if index.name not in present]
+        with engine.begin() as connection:
+            for index in missing:
+                index.create(connection, checkfirst=True)
+            if missing:
+                connection.exec_driver_sql(f"ANALYZE {table.name}")
 
 
 def ensure_seeded(n_responses: int, database_url: str | None = None, quiet: bool = False) -> str:

@@ -368,10 +368,19 @@ class AnswerHourCount(db.Model):
 
 
 class AnswerDayCount(db.Model):
-    """Answers per UTC day × counter × question × value, kept by database triggers: a quarter in ~10^4 rows."""
+    """Answers per UTC day × counter × question × value, kept by database triggers: a quarter in ~10^4 rows.
+
+    On PostgreSQL also an index by question and counter, for the reads of a few questions or counters over a
+    long time (the 12-month trend: 39 → 14 ms at a million responses), which would otherwise walk every row
+    of the year by the primary key. It leaves out ``n``, which every answer updates, so those updates stay
+    heap-only (HOT) and an answer costs no more. SQLite has none: its table has no rowid, so only an index
+    holding ``n`` would help, and keeping that one cost ~0.7 ms of CPU per stored answer (~10 %)."""
 
     __tablename__ = "answer_day_counts"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        sa.Index("ix_answer_day_counts_question", "question_id", "service_point_id", "day").ddl_if(dialect="postgresql"),
+        {"sqlite_with_rowid": False},
+    )
 
     day: so.Mapped[datetime] = so.mapped_column(UTCDateTime, primary_key=True)
     service_point_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
