@@ -320,19 +320,26 @@ def _schema_is_current(database_url: str) -> bool:
 
 
 def _create_missing_indexes(engine) -> None:
+    """Every index of the models on this database (``checkfirst``; an index of another database is skipped by
+    its ``ddl_if``), and ``ANALYZE`` of the tables that got one."""
     import sqlalchemy as sa
 
     from extensions import db
 
-    inspector = sa.inspect(engine)
-    for table in db.metadata.sorted_tables:
-        present = {index["name"] for index in inspector.get_indexes(table.name)}
-        missing = [index for index in table.indexes if index.name not in present]
-        with engine.begin() as connection:
-            for index in missing:
+    def index_names() -> dict[str, set[str]]:
+        inspector = sa.inspect(engine)
+        return {table.name: {index["name"] for index in inspector.get_indexes(table.name)}
+                for table in db.metadata.sorted_tables}
+
+    before = index_names()
+    with engine.begin() as connection:
+        for table in db.metadata.sorted_tables:
+            for index in table.indexes:
                 index.create(connection, checkfirst=True)
-            if missing:
-                connection.exec_driver_sql(f"ANALYZE {table.name}")
+    for name, names in index_names().items():
+        if names != before[name]:
+            with engine.begin() as connection:
+                connection.exec_driver_sql(f"ANALYZE {name}")
 
 
 def ensure_seeded(n_responses: int, database_url: str | None = None, quiet: bool = False) -> str:
