@@ -9,7 +9,7 @@ never moves; the running week or month is the last point.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ import pandas as pd
 from analytics import queries as analytics_queries
 from analytics import spc
 from analytics.objectives import ObjectiveSpec
+from analytics.chart_pieces import chart_boundaries, monday
 from analytics.periods import local_midnight_utc, period_containing, period_containing_day
 from signals import queries
 from signals.counts import chunked_proportion_counts
@@ -72,21 +73,6 @@ class OfficeCounts:
     weeks: list[date] = field(default_factory=list)
 
 
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _boundaries(first: date, last: date, tz: ZoneInfo) -> tuple[list[datetime], list[date], list[date]]:
-    """Local week and month starts from ``first`` to past ``last`` (as UTC instants), with the weeks and months."""
-    weeks = [_monday(first) + timedelta(weeks=i) for i in range((_monday(last) - _monday(first)).days // 7 + 2)]
-    months, month = [], date(first.year, first.month, 1)
-    while month <= last:
-        months.append(month)
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    edges = sorted({*weeks, *months, month})
-    return [local_midnight_utc(day, tz) for day in edges], weeks[:-1], months
-
-
 def office_counts(now: datetime, tz_name: str) -> OfficeCounts | None:
     """The whole office's proportion answers since its first answer, cut at local weeks and months."""
     first = queries.first_answer_hour()
@@ -95,12 +81,15 @@ def office_counts(now: datetime, tz_name: str) -> OfficeCounts | None:
     if first is None or not kinds:
         return None
     tz = ZoneInfo(tz_name)
-    boundaries, weeks, _months = _boundaries(first.astimezone(tz).date(), now.astimezone(tz).date(), tz)
-    frame = chunked_proportion_counts(boundaries, kinds, now, tz)
+    boundaries, weeks, _months = chart_boundaries(first.astimezone(tz).date(), now.astimezone(tz).date(), tz)
+    if queries.chart_counts_fit(tz_name, boundaries):
+        frame = queries.chart_count_rows(boundaries, kinds)
+    else:
+        frame = chunked_proportion_counts(boundaries, kinds, now, tz)
     days = [b.astimezone(tz).date() for b in boundaries]
     bucket = frame["bucket"].to_numpy(dtype=int)
     frame["day"] = np.array(days, dtype=object)[bucket]
-    frame["week"] = np.array([_monday(day) for day in days], dtype=object)[bucket]
+    frame["week"] = np.array([monday(day) for day in days], dtype=object)[bucket]
     frame["month"] = np.array([day.replace(day=1) for day in days], dtype=object)[bucket]
     frame["question"] = frame["question_id"].map({qid: code for qid, (code, _kind) in ids.items()})
     catalog = analytics_queries.service_point_catalog()

@@ -9,20 +9,25 @@ success`` come back. Bursts read the raw answers of the last few days only (they
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime
 
 import pandas as pd
 import sqlalchemy as sa
 
+from analytics.chart_pieces import covers
 from analytics.count_queries import bisected_bucket_expression
 from analytics.queries import bucket_expression, hourly_counts_cover, split_days_and_hours
+from analytics.rollup import SUCCESS_VALUES
 from extensions import db
 from signals.models import ChartRebase, NotificationPreference, Signal, SignalNotification
 from survey.models import (
     Answer,
     AnswerDayCount,
     AnswerHourCount,
+    ChartBoundaryZone,
+    ChartCount,
     Department,
     Response,
     ResponseHourCount,
@@ -30,7 +35,6 @@ from survey.models import (
     user_departments,
 )
 
-SUCCESS_VALUES = {"rating_5": ("4", "5"), "yes_no": ("1",)}
 
 
 def first_answer_hour() -> datetime | None:
@@ -94,6 +98,29 @@ def proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str]) -> 
     if hourly_counts_cover(boundaries):
         return pd.DataFrame(db.session.execute(_count_table_rows(boundaries, kinds)).all(), columns=columns)
     return _raw_proportion_counts(boundaries, kinds)[columns]
+
+
+def chart_counts_fit(tz_name: str, boundaries: Sequence[datetime]) -> bool:
+    """Whether ``chart_counts`` were cut at these boundaries: in the office's zone, within the covered years."""
+    return covers(list(boundaries)) and db.session.scalar(sa.select(ChartBoundaryZone.timezone)) == tz_name
+
+
+def chart_count_rows(boundaries: Sequence[datetime], kinds: dict[int, str]) -> pd.DataFrame:
+    """``proportion_counts`` from ``chart_counts``, whose pieces are the intervals between ``boundaries``
+    (check ``chart_counts_fit`` first): a few hundred rows for the office's whole history."""
+    statement = (
+        sa.select(ChartCount.piece, ChartCount.service_point_id, ChartCount.question_id, ChartCount.n,
+                  ChartCount.success)
+        .where(ChartCount.piece >= boundaries[0], ChartCount.piece < boundaries[-1], ChartCount.n > 0,
+               ChartCount.question_id.in_(list(kinds)))
+    )
+    rows = db.session.execute(statement).all()
+    if not rows:
+        return empty_proportion_counts()
+    pieces, service_points, questions, n, success = zip(*rows)
+    buckets = [bisect_right(boundaries, piece) - 1 for piece in pieces]
+    return pd.DataFrame({"bucket": buckets, "service_point_id": service_points, "question_id": questions, "n": n,
+                         "success": success}, columns=PROPORTION_COLUMNS)
 
 
 def _raw_proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str]) -> pd.DataFrame:

@@ -389,8 +389,46 @@ class AnswerDayCount(db.Model):
     n: so.Mapped[int] = so.mapped_column(default=0)
 
 
+class ChartBoundary(db.Model):
+    """A local week or month start of the office's time zone, as a UTC instant (``analytics/chart_pieces.py``):
+    the edges of the control charts' pieces of time, 2000–2100, written when the tables are made and whenever
+    the counts are rebuilt. ``chart_counts``' triggers look up the piece of each answer here."""
+
+    __tablename__ = "chart_boundaries"
+
+    starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, primary_key=True)
+
+
+class ChartBoundaryZone(db.Model):
+    """The time zone ``chart_boundaries`` were cut in (one row); ``chart_counts`` are used only when it is the
+    office's zone."""
+
+    __tablename__ = "chart_boundary_zone"
+
+    timezone: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+
+
+class ChartCount(db.Model):
+    """Answers ``n`` and successes (ratings 4–5, "yes") of the proportion questions per piece of time between
+    two ``chart_boundaries`` × counter × question, kept by database triggers: the control charts' whole history
+    in ~10^3 rows."""
+
+    __tablename__ = "chart_counts"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    piece: so.Mapped[datetime] = so.mapped_column(UTCDateTime, primary_key=True)
+    service_point_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    question_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    n: so.Mapped[int] = so.mapped_column(default=0)
+    success: so.Mapped[int] = so.mapped_column(default=0)
+
+
 @sa.event.listens_for(db.metadata, "after_create")
 def _create_count_triggers(_metadata, connection, **_kw) -> None:
+    from flask import current_app, has_app_context
+
+    from analytics.chart_pieces import DEFAULT_TIMEZONE, ensure_chart_boundaries
     from analytics.rollup import create_count_triggers
 
     create_count_triggers(connection)
+    ensure_chart_boundaries(connection, current_app.config["OPINIA_TIMEZONE"] if has_app_context() else DEFAULT_TIMEZONE)

@@ -35,8 +35,8 @@ def upgrade():
     sqlite_with_rowid=False
     )
     bind = op.get_bind()
-    create_count_triggers(bind, with_days=False)
-    rebuild_counts(bind, with_days=False)
+    create_count_triggers(bind, with_days=False, with_pieces=False)
+    rebuild_counts(bind, with_days=False, with_pieces=False)
 
 
 def downgrade():

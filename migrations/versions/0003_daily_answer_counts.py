@@ -29,12 +29,12 @@ def upgrade():
     )
     bind = op.get_bind()
     drop_count_triggers(bind)
-    create_count_triggers(bind, with_days=True)
-    rebuild_counts(bind, with_days=True)
+    create_count_triggers(bind, with_days=True, with_pieces=False)
+    rebuild_counts(bind, with_days=True, with_pieces=False)
 
 
 def downgrade():
     bind = op.get_bind()
     drop_count_triggers(bind)
-    create_count_triggers(bind, with_days=False)
+    create_count_triggers(bind, with_days=False, with_pieces=False)
     op.drop_table('answer_day_counts')

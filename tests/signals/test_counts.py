@@ -22,14 +22,15 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 def _arguments():
     from analytics import queries as analytics_queries
     from signals import queries
-    from signals.charts import INDICATOR_OF_KIND, _boundaries
+    from analytics.chart_pieces import chart_boundaries
+    from signals.charts import INDICATOR_OF_KIND
     from survey.models import utcnow
 
     _questions, ids = analytics_queries.question_catalog()
     kinds = {qid: kind for qid, (_code, kind) in ids.items() if kind in INDICATOR_OF_KIND}
     now = utcnow()
     first = queries.first_answer_hour()
-    boundaries, _weeks, _months = _boundaries(first.astimezone(TZ).date(), now.astimezone(TZ).date(), TZ)
+    boundaries, _weeks, _months = chart_boundaries(first.astimezone(TZ).date(), now.astimezone(TZ).date(), TZ)
     return boundaries, kinds, now
 
 

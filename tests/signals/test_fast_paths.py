@@ -225,7 +225,8 @@ def test_proportion_counts_from_the_count_tables_equal_those_from_the_answers(ap
 
     from analytics import queries as analytics_queries
     from signals import queries
-    from signals.charts import INDICATOR_OF_KIND, _boundaries
+    from analytics.chart_pieces import chart_boundaries
+    from signals.charts import INDICATOR_OF_KIND
     from survey.models import utcnow
 
     tz_name = current_app.config["OPINIA_TIMEZONE"]
@@ -235,7 +236,7 @@ def test_proportion_counts_from_the_count_tables_equal_those_from_the_answers(ap
     _questions, ids = analytics_queries.question_catalog()
     kinds = {qid: kind for qid, (_code, kind) in ids.items() if kind in INDICATOR_OF_KIND}
     first = queries.first_answer_hour()
-    boundaries, _weeks, _months = _boundaries(first.astimezone(tz).date(), utcnow().astimezone(tz).date(), tz)
+    boundaries, _weeks, _months = chart_boundaries(first.astimezone(tz).date(), utcnow().astimezone(tz).date(), tz)
     assert analytics_queries.hourly_counts_cover(boundaries)
     columns = ["bucket", "service_point_id", "question_id", "n", "success"]
 
