@@ -30,6 +30,7 @@ from analytics.count_queries import (  # noqa: F401 (bucket_expression, split_da
     text_answer_total,
 )
 from extensions import db
+from per_request import once_per_request
 from survey.models import (
     Answer,
     Department,
@@ -161,6 +162,7 @@ def responses_by_utc_hour(start: datetime, end: datetime, service_point_ids: Seq
     return frame
 
 
+@once_per_request
 def service_point_catalog() -> pd.DataFrame:
     """Every counter with its department: ``id, code, name, department_id, department_code, department_name``."""
     statement = (
@@ -179,11 +181,13 @@ def service_point_catalog() -> pd.DataFrame:
     return pd.DataFrame(_rows(statement), columns=columns)
 
 
+@once_per_request
 def department_catalog() -> pd.DataFrame:
     statement = sa.select(Department.id, Department.code, Department.name).order_by(Department.code)
     return pd.DataFrame(_rows(statement), columns=["id", "code", "name"])
 
 
+@once_per_request
 def office_catalog() -> tuple[pd.DataFrame, pd.DataFrame]:
     """``department_catalog()`` and ``service_point_catalog()`` — the latter with each counter's ``active``
     flag — read in one statement (departments without counters included)."""
@@ -203,6 +207,7 @@ def office_catalog() -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(list(departments.values()), columns=["id", "code", "name"]), pd.DataFrame(points, columns=columns)
 
 
+@once_per_request
 def question_catalog() -> tuple[list[dict], dict[int, tuple[str, str]]]:
     """The questions to report, by stable code, and every stored question id mapped to ``(code, kind)``.
 
@@ -221,6 +226,7 @@ def question_catalog() -> tuple[list[dict], dict[int, tuple[str, str]]]:
     return list(by_code.values()), ids
 
 
+@once_per_request
 def active_objectives() -> list:
     from analytics.objectives import ObjectiveSpec, finite_target
 

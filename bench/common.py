@@ -355,12 +355,12 @@ def settle(app) -> list[str]:
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             return []
-        with db.engine.connect() as connection:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             names = list(connection.execute(sa.text(
                 "SELECT relname FROM pg_stat_user_tables WHERE n_mod_since_analyze > 50 + 0.1 * n_live_tup "
                 "OR n_ins_since_vacuum > 1000 + 0.2 * n_live_tup")).scalars())
             for name in names:
-                connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(f'VACUUM ANALYZE "{name}"')
+                connection.exec_driver_sql(f'VACUUM ANALYZE "{name}"')
         return names
 
 

@@ -27,11 +27,12 @@ from datetime import datetime
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context
+from flask import current_app
 
 from actions.queries import fingerprint as actions_fingerprint
 from analytics import queries
 from extensions import db
+from per_request import once_per_request
 from served import queries as served_queries
 from survey.models import Department, Question, Response, ServicePoint
 
@@ -85,8 +86,9 @@ class DashboardCache:
     @staticmethod
     def stamp() -> Stamp:
         """What a value built from now on is checked against later: read it *before* building, so a response
-        committed during the build makes the value stale rather than lost."""
-        return Stamp(_max_response_id(), _request_setup_fingerprint())
+        committed during the build makes the value stale rather than lost. On a page view both parts are read
+        once, at the first cache check (``per_request``): a dashboard page asks the cache a dozen times."""
+        return Stamp(_max_response_id(), _setup_fingerprint())
 
     def lookup(self, key: Hashable, window: tuple[datetime, datetime], stamp: Stamp, max_age: float = 0) -> object:
         """``get_or_build``'s check alone: the cached value, or ``MISSING``."""
@@ -110,6 +112,7 @@ class DashboardCache:
                 self._entries.popitem(last=False)
 
 
+@once_per_request(immutable=True)
 def _max_response_id() -> int:
     return db.session.scalar(sa.select(sa.func.max(Response.id))) or 0
 
@@ -136,17 +139,7 @@ def new_response_in_window(since_id: int, max_id: int, window: tuple[datetime, d
     )
 
 
-def _request_setup_fingerprint() -> Hashable:
-    """The set-up fingerprint, read once per request: a dashboard page asks the cache a dozen times (its figures,
-    comments, themes, the signals' charts and counts), and no request changes the set-up and then reads a
-    dashboard (changes are posted, then redirected). Outside a request (commands, tests) it is read every time."""
-    if not has_request_context():
-        return _setup_fingerprint()
-    if "opinia_setup_fingerprint" not in g:
-        g.opinia_setup_fingerprint = _setup_fingerprint()
-    return g.opinia_setup_fingerprint
-
-
+@once_per_request(immutable=True)
 def _setup_fingerprint() -> Hashable:
     """Everything besides responses that a dashboard shows: counters, departments, questions, objectives,
     improvement actions (their markers on the charts) and the latest queue-system import (so an import or an
