@@ -58,6 +58,19 @@ def covers(boundaries: list[datetime]) -> bool:
             and boundaries[-1] <= datetime.combine(COVERED_UNTIL, datetime.min.time(), timezone.utc))
 
 
+def are_pieces(boundaries: list[datetime], tz_name: str, stored: str | None) -> bool:
+    """Whether every one of ``boundaries`` is a boundary of ``chart_counts``' pieces as stored (cut in ``stored``):
+    a local midnight of ``tz_name`` on a Monday or a month's first day, within the covered years."""
+    if stored != tz_name or not covers(boundaries):
+        return False
+    tz = ZoneInfo(tz_name)
+    for moment in boundaries:
+        local = moment.astimezone(tz)
+        if local.time() != datetime.min.time() or (local.day != 1 and local.weekday() != 0):
+            return False
+    return True
+
+
 def stored_zone(connection) -> str | None:
     return connection.execute(sa.text("SELECT timezone FROM chart_boundary_zone")).scalar()
 

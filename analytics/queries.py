@@ -23,16 +23,20 @@ from analytics.count_queries import (  # noqa: F401 (bucket_expression, split_da
     hourly_answer_counts_statement,
     hourly_counts_cover,
     hourly_response_counts_statement,
+    piece_answer_counts_statement,
     raw_answer_counts_statement,
     response_hours_statement,
     responses_with_hours_statement,
     split_days_and_hours,
     text_answer_total,
 )
+from analytics.chart_pieces import are_pieces
+from analytics.rollup import SUCCESS_VALUES
 from extensions import db
 from per_request import once_per_request
 from survey.models import (
     Answer,
+    ChartBoundaryZone,
     Department,
     QualityObjective,
     Question,
@@ -66,11 +70,11 @@ def answer_count_rows(
     """``(bucket, service_point_id, question_id, value, count)`` of the questions in ``question_ids``, with
     ``value`` typed by the question's kind.
 
-    ``source``: ``hourly`` (the trigger-kept count tables), ``raw`` (the answers themselves) or ``auto``
-    (hourly whenever the boundaries are whole UTC hours).
+    ``source``: ``hourly`` (the trigger-kept count tables), ``pieces`` (``chart_counts``: proportion questions
+    only, boundaries at local weeks and months), ``raw`` (the answers themselves) or ``auto`` (pieces where they
+    fit, such as a CSAT trend by month; else hourly whenever the boundaries are whole UTC hours).
     """
-    if source == "hourly" or (source == "auto" and hourly_counts_cover(boundaries)):
-        statement = hourly_answer_counts_statement(boundaries, service_point_ids, list(question_ids))
+    if (statement := _count_table_statement(boundaries, service_point_ids, question_ids, source)) is not None:
         typed: dict[tuple[int, str], object] = {}  # a few dozen (question, value) pairs among hundreds of rows
         for _bucket, _sp, qid, value, _n in (rows := _rows(statement)):
             if (qid, value) not in typed and qid in question_ids:
@@ -82,6 +86,29 @@ def answer_count_rows(
         for bucket, sp, qid, value_int, value_text, n in _rows(raw_answer_counts_statement(boundaries, service_point_ids, text_ids))
         if qid in question_ids
     ]
+
+
+def _count_table_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None,
+                           question_ids: dict[int, tuple[str, str]], source: str):
+    """The statement reading ``answer_count_rows`` from a count table, or None for the raw answers."""
+    if source == "pieces" or (source == "auto" and _pieces_fit(boundaries, question_ids)):
+        return piece_answer_counts_statement(boundaries, service_point_ids, list(question_ids))
+    if source == "hourly" or (source == "auto" and hourly_counts_cover(boundaries)):
+        return hourly_answer_counts_statement(boundaries, service_point_ids, list(question_ids))
+    return None
+
+
+def _pieces_fit(boundaries: Sequence[datetime], question_ids: dict[int, tuple[str, str]]) -> bool:
+    from flask import current_app
+
+    return (all(kind in SUCCESS_VALUES for _code, kind in question_ids.values())
+            and are_pieces(list(boundaries), current_app.config["OPINIA_TIMEZONE"], chart_zone()))
+
+
+@once_per_request(immutable=True)
+def chart_zone() -> str | None:
+    """The time zone ``chart_counts``' pieces were cut in (``analytics.chart_pieces``)."""
+    return db.session.scalar(sa.select(ChartBoundaryZone.timezone))
 
 
 def answer_counts(

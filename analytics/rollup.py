@@ -16,9 +16,10 @@ days from the day table and the hours around each local midnight from the hour t
 office's offset from UTC is a whole number of hours (Europe/Warsaw always is); otherwise
 ``analytics.queries`` falls back to the raw tables.
 
-The proportion answers (``rating_5``, ``yes_no``) are also added to ``chart_counts``: answers and successes
-per piece of local time between two ``chart_boundaries`` (``analytics/chart_pieces.py``), for the control
-charts. An answer's piece is the latest boundary not after its time, looked up by the trigger.
+The proportion answers (``rating_5``, ``yes_no``) are also counted in ``chart_counts``, per piece of local
+time between two ``chart_boundaries`` (``analytics/chart_pieces.py``) × counter × question × value, for the
+control charts and the CSAT-by-month trend. An answer's piece is the latest boundary not after its time,
+looked up by the trigger.
 
 ``with_days=False`` reproduces the triggers of migration 0002 (before the day table existed),
 ``with_pieces=False`` those of migrations 0003–0009 (before ``chart_counts``).
@@ -40,76 +41,33 @@ PROPORTION_KINDS = "q.kind IN ({})".format(", ".join(f"'{kind}'" for kind in SUC
 TRIGGER_NAMES = ("responses_count_insert", "responses_count_delete", "answers_count_insert", "answers_count_delete")
 
 
-def _answer_tables(with_days: bool, hour: str, day: str) -> list[tuple[str, str, str]]:
-    """``(table, time column, time expression)`` of every answer count table."""
-    tables = [("answer_hour_counts", "hour", hour)]
-    return tables + [("answer_day_counts", "day", day)] if with_days else tables
-
-
-def _success(value: str) -> str:
-    """1 when the answer ``value`` (SQL text) is a success of its question's kind ``q.kind``, else 0."""
-    cases = " OR ".join(
-        "(q.kind = '{}' AND {} IN ({}))".format(kind, value, ", ".join(f"'{v}'" for v in values))
-        for kind, values in SUCCESS_VALUES.items()
-    )
-    return f"CASE WHEN {cases} THEN 1 ELSE 0 END"
-
-
-def _piece_insert(row: str, value_template: str, n: str, success_sum: str) -> str:
-    """``INSERT`` into ``chart_counts`` of ``row``'s answer (``NEW``) — or, with ``row = "a"``, the ``SELECT``
-    part for a rebuild (grouped by the caller)."""
-    value = value_template.format(row=row)
-    return (f"SELECT p.piece, p.service_point_id, p.question_id, {n}, {success_sum} FROM ("
-            f"SELECT {PIECE} AS piece, r.service_point_id, {row}.question_id AS question_id, "
-            f"{_success(value)} AS success "
-            f"FROM {'answers a JOIN ' if row == 'a' else ''}responses r "
-            f"{'ON r.id = a.response_id ' if row == 'a' else ''}JOIN questions q ON q.id = {row}.question_id "
-            f"WHERE {'TRUE' if row == 'a' else f'r.id = {row}.response_id'} AND {PROPORTION_KINDS}"
-            f") p WHERE p.piece IS NOT NULL")
-
-
-def _sqlite_piece_statements() -> tuple[str, str]:
-    insert = f"""  INSERT INTO chart_counts (piece, service_point_id, question_id, n, success)
-  {_piece_insert("NEW", SQLITE_VALUE, "1", "p.success")}
-  ON CONFLICT (piece, service_point_id, question_id) DO UPDATE SET n = n + 1, success = success + excluded.success;"""
-    delete = f"""  UPDATE chart_counts SET n = n - 1, success = success - (
-    SELECT {_success(SQLITE_VALUE.format(row="OLD"))} FROM questions q WHERE q.id = OLD.question_id)
-  WHERE (piece, service_point_id, question_id) = (
-    SELECT {PIECE}, r.service_point_id, OLD.question_id
-    FROM responses r JOIN questions q ON q.id = OLD.question_id WHERE r.id = OLD.response_id AND {PROPORTION_KINDS});"""
-    return insert, delete
-
-
-def _postgres_piece_statements() -> tuple[str, str]:
-    insert = f"""    INSERT INTO chart_counts (piece, service_point_id, question_id, n, success)
-    {_piece_insert("NEW", POSTGRES_VALUE, "1", "p.success")}
-    ON CONFLICT (piece, service_point_id, question_id)
-    DO UPDATE SET n = chart_counts.n + 1, success = chart_counts.success + EXCLUDED.success;"""
-    delete = f"""  UPDATE chart_counts c SET n = c.n - 1, success = c.success - {_success(POSTGRES_VALUE.format(row="OLD"))}
-  FROM responses r, questions q
-  WHERE r.id = OLD.response_id AND q.id = OLD.question_id AND {PROPORTION_KINDS}
-    AND c.piece = {PIECE} AND c.service_point_id = r.service_point_id AND c.question_id = OLD.question_id;"""
-    return insert, delete
+def _answer_tables(with_days: bool, with_pieces: bool, hour: str, day: str) -> list[tuple[str, str, str, str]]:
+    """``(table, time column, time expression, condition)`` of every answer count table: ``chart_counts`` takes
+    the proportion questions only, and only answers within a piece (``chart_boundaries`` written)."""
+    tables = [("answer_hour_counts", "hour", hour, "")]
+    if with_days:
+        tables.append(("answer_day_counts", "day", day, ""))
+    if with_pieces:
+        tables.append(("chart_counts", "piece", PIECE, f" AND {PROPORTION_KINDS} AND {PIECE} IS NOT NULL"))
+    return tables
 
 
 def sqlite_triggers(with_days: bool = True, with_pieces: bool = True) -> list[str]:
+    tables = _answer_tables(with_days, with_pieces, SQLITE_HOUR, SQLITE_DAY)
     answer_inserts = "\n".join(
         f"""  INSERT INTO {table} ({column}, service_point_id, question_id, value, n)
   SELECT {expression}, r.service_point_id, NEW.question_id, {SQLITE_VALUE.format(row="NEW")}, 1
-  FROM responses r JOIN questions q ON q.id = NEW.question_id WHERE r.id = NEW.response_id
+  FROM responses r JOIN questions q ON q.id = NEW.question_id WHERE r.id = NEW.response_id{condition}
   ON CONFLICT ({column}, service_point_id, question_id, value) DO UPDATE SET n = n + 1;"""
-        for table, column, expression in _answer_tables(with_days, SQLITE_HOUR, SQLITE_DAY)
+        for table, column, expression, condition in tables
     )
     answer_deletes = "\n".join(
         f"""  UPDATE {table} SET n = n - 1
   WHERE ({column}, service_point_id, question_id, value) = (
     SELECT {expression}, r.service_point_id, OLD.question_id, {SQLITE_VALUE.format(row="OLD")}
-    FROM responses r JOIN questions q ON q.id = OLD.question_id WHERE r.id = OLD.response_id);"""
-        for table, column, expression in _answer_tables(with_days, SQLITE_HOUR, SQLITE_DAY)
+    FROM responses r JOIN questions q ON q.id = OLD.question_id WHERE r.id = OLD.response_id{condition});"""
+        for table, column, expression, condition in tables
     )
-    if with_pieces:
-        piece_insert, piece_delete = _sqlite_piece_statements()
-        answer_inserts, answer_deletes = f"{answer_inserts}\n{piece_insert}", f"{answer_deletes}\n{piece_delete}"
     return [
         f"""CREATE TRIGGER IF NOT EXISTS responses_count_insert AFTER INSERT ON responses BEGIN
   INSERT INTO response_hour_counts (hour, service_point_id, n)
@@ -127,23 +85,21 @@ END""",
 
 
 def postgres_triggers(with_days: bool = True, with_pieces: bool = True) -> list[str]:
+    tables = _answer_tables(with_days, with_pieces, POSTGRES_HOUR, POSTGRES_DAY)
     answer_inserts = "\n".join(
         f"""    INSERT INTO {table} ({column}, service_point_id, question_id, value, n)
     SELECT {expression}, r.service_point_id, NEW.question_id, {POSTGRES_VALUE.format(row="NEW")}, 1
-    FROM responses r JOIN questions q ON q.id = NEW.question_id WHERE r.id = NEW.response_id
+    FROM responses r JOIN questions q ON q.id = NEW.question_id WHERE r.id = NEW.response_id{condition}
     ON CONFLICT ({column}, service_point_id, question_id, value) DO UPDATE SET n = {table}.n + 1;"""
-        for table, column, expression in _answer_tables(with_days, POSTGRES_HOUR, POSTGRES_DAY)
+        for table, column, expression, condition in tables
     )
     answer_deletes = "\n".join(
         f"""  UPDATE {table} c SET n = c.n - 1 FROM responses r, questions q
   WHERE r.id = OLD.response_id AND q.id = OLD.question_id AND c.{column} = {expression}
     AND c.service_point_id = r.service_point_id AND c.question_id = OLD.question_id
-    AND c.value = {POSTGRES_VALUE.format(row="OLD")};"""
-        for table, column, expression in _answer_tables(with_days, POSTGRES_HOUR, POSTGRES_DAY)
+    AND c.value = {POSTGRES_VALUE.format(row="OLD")}{condition};"""
+        for table, column, expression, condition in tables
     )
-    if with_pieces:
-        piece_insert, piece_delete = _postgres_piece_statements()
-        answer_inserts, answer_deletes = f"{answer_inserts}\n{piece_insert}", f"{answer_deletes}\n{piece_delete}"
     return [
         f"""CREATE OR REPLACE FUNCTION opinia_count_response() RETURNS trigger AS $$
 BEGIN
@@ -201,29 +157,27 @@ def rebuild_counts(connection, with_days: bool = True, with_pieces: bool = True)
     """Recompute the count tables from the raw rows (after a bulk load with the triggers off, or to repair)."""
     postgres = _postgres(connection)
     hour, day = (POSTGRES_HOUR, POSTGRES_DAY) if postgres else (SQLITE_HOUR, SQLITE_DAY)
-    value = (POSTGRES_VALUE if postgres else SQLITE_VALUE).format(row="a")
     connection.execute(sa.text("DELETE FROM response_hour_counts"))
     connection.exec_driver_sql(
         f"INSERT INTO response_hour_counts (hour, service_point_id, n) "
         f"SELECT {hour}, r.service_point_id, count(*) FROM responses r GROUP BY 1, 2"
     )
-    for table, column, expression in _answer_tables(with_days, hour, day):
-        connection.execute(sa.text(f"DELETE FROM {table}"))
-        connection.exec_driver_sql(
-            f"INSERT INTO {table} ({column}, service_point_id, question_id, value, n) "
-            f"SELECT {expression}, r.service_point_id, a.question_id, {value}, count(*) "
-            f"FROM answers a JOIN responses r ON r.id = a.response_id JOIN questions q ON q.id = a.question_id "
-            f"GROUP BY 1, 2, 3, 4"
-        )
-    if with_pieces:
-        rebuild_chart_counts(connection)
+    for table in _answer_tables(with_days, with_pieces, hour, day):
+        _recount(connection, *table)
 
 
 def rebuild_chart_counts(connection) -> None:
     """Recount ``chart_counts`` from the raw answers (after ``chart_boundaries`` were cut again)."""
-    value = POSTGRES_VALUE if _postgres(connection) else SQLITE_VALUE
-    connection.execute(sa.text("DELETE FROM chart_counts"))
+    hour, day = (POSTGRES_HOUR, POSTGRES_DAY) if _postgres(connection) else (SQLITE_HOUR, SQLITE_DAY)
+    _recount(connection, *_answer_tables(False, True, hour, day)[-1])
+
+
+def _recount(connection, table: str, column: str, expression: str, condition: str) -> None:
+    value = (POSTGRES_VALUE if _postgres(connection) else SQLITE_VALUE).format(row="a")
+    connection.execute(sa.text(f"DELETE FROM {table}"))
     connection.exec_driver_sql(
-        "INSERT INTO chart_counts (piece, service_point_id, question_id, n, success) "
-        f"{_piece_insert('a', value, 'count(*)', 'sum(p.success)')} GROUP BY 1, 2, 3"
+        f"INSERT INTO {table} ({column}, service_point_id, question_id, value, n) "
+        f"SELECT {expression}, r.service_point_id, a.question_id, {value}, count(*) "
+        f"FROM answers a JOIN responses r ON r.id = a.response_id JOIN questions q ON q.id = a.question_id "
+        f"WHERE TRUE{condition} GROUP BY 1, 2, 3, 4"
     )

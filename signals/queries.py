@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from analytics.chart_pieces import covers
 from analytics.count_queries import bisected_bucket_expression
-from analytics.queries import bucket_expression, hourly_counts_cover, split_days_and_hours
+from analytics.queries import bucket_expression, chart_zone, hourly_counts_cover, split_days_and_hours
 from analytics.rollup import SUCCESS_VALUES
 from extensions import db
 from signals.models import ChartRebase, NotificationPreference, Signal, SignalNotification
@@ -26,7 +26,6 @@ from survey.models import (
     Answer,
     AnswerDayCount,
     AnswerHourCount,
-    ChartBoundaryZone,
     ChartCount,
     Department,
     Response,
@@ -102,25 +101,28 @@ def proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str]) -> 
 
 def chart_counts_fit(tz_name: str, boundaries: Sequence[datetime]) -> bool:
     """Whether ``chart_counts`` were cut at these boundaries: in the office's zone, within the covered years."""
-    return covers(list(boundaries)) and db.session.scalar(sa.select(ChartBoundaryZone.timezone)) == tz_name
+    return covers(list(boundaries)) and chart_zone() == tz_name
 
 
 def chart_count_rows(boundaries: Sequence[datetime], kinds: dict[int, str]) -> pd.DataFrame:
     """``proportion_counts`` from ``chart_counts``, whose pieces are the intervals between ``boundaries``
-    (check ``chart_counts_fit`` first): a few hundred rows for the office's whole history."""
+    (check ``chart_counts_fit`` first): a few thousand rows for the office's whole history."""
+    success = sa.func.sum(sa.case((_success(ChartCount.value, ChartCount.question_id, kinds), ChartCount.n), else_=0))
     statement = (
-        sa.select(ChartCount.piece, ChartCount.service_point_id, ChartCount.question_id, ChartCount.n,
-                  ChartCount.success)
-        .where(ChartCount.piece >= boundaries[0], ChartCount.piece < boundaries[-1], ChartCount.n > 0,
+        sa.select(ChartCount.piece, ChartCount.service_point_id, ChartCount.question_id, sa.func.sum(ChartCount.n),
+                  success)
+        .where(ChartCount.piece >= boundaries[0], ChartCount.piece < boundaries[-1],
                ChartCount.question_id.in_(list(kinds)))
+        .group_by(ChartCount.piece, ChartCount.service_point_id, ChartCount.question_id)
+        .having(sa.func.sum(ChartCount.n) > 0)
     )
     rows = db.session.execute(statement).all()
     if not rows:
         return empty_proportion_counts()
-    pieces, service_points, questions, n, success = zip(*rows)
+    pieces, service_points, questions, n, successes = zip(*rows)
     buckets = [bisect_right(boundaries, piece) - 1 for piece in pieces]
     return pd.DataFrame({"bucket": buckets, "service_point_id": service_points, "question_id": questions, "n": n,
-                         "success": success}, columns=PROPORTION_COLUMNS)
+                         "success": successes}, columns=PROPORTION_COLUMNS)
 
 
 def _raw_proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str]) -> pd.DataFrame:

@@ -409,9 +409,9 @@ class ChartBoundaryZone(db.Model):
 
 
 class ChartCount(db.Model):
-    """Answers ``n`` and successes (ratings 4–5, "yes") of the proportion questions per piece of time between
-    two ``chart_boundaries`` × counter × question, kept by database triggers: the control charts' whole history
-    in ~10^3 rows."""
+    """Answers to the proportion questions (``rating_5``, ``yes_no``) per piece of time between two
+    ``chart_boundaries`` × counter × question × value, kept by database triggers: the control charts' whole
+    history in a few thousand rows, and a year of months for the CSAT trend."""
 
     __tablename__ = "chart_counts"
     __table_args__ = {"sqlite_with_rowid": False}
@@ -419,8 +419,8 @@ class ChartCount(db.Model):
     piece: so.Mapped[datetime] = so.mapped_column(UTCDateTime, primary_key=True)
     service_point_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     question_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    value: so.Mapped[str] = so.mapped_column(sa.Text, primary_key=True)
     n: so.Mapped[int] = so.mapped_column(default=0)
-    success: so.Mapped[int] = so.mapped_column(default=0)
 
 
 @sa.event.listens_for(db.metadata, "after_create")

@@ -1,4 +1,4 @@
-"""chart_counts kept by triggers: the control charts' answers and successes per piece of local week and month
+"""chart_counts kept by triggers: the proportion answers per piece of local week and month (control charts, trend)
 
 ``chart_boundaries`` holds the local week and month starts (2000–2100) of the office's time zone
 (``OPINIA_TIMEZONE`` when run by ``flask db upgrade``), ``chart_boundary_zone`` that zone; the count triggers
@@ -41,9 +41,9 @@ def upgrade():
     sa.Column('piece', sa.DateTime(timezone=True), nullable=False),
     sa.Column('service_point_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('question_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
     sa.Column('n', sa.Integer(), nullable=False),
-    sa.Column('success', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('piece', 'service_point_id', 'question_id'),
+    sa.PrimaryKeyConstraint('piece', 'service_point_id', 'question_id', 'value'),
     sqlite_with_rowid=False
     )
     bind = op.get_bind()

@@ -153,3 +153,27 @@ def test_migration_counts_the_answers_already_stored(tmp_path):
         assert "chart_counts" not in sa.inspect(db.engine).get_table_names()
         add_week(counters["KM-3"], 2, good=5, total=6)  # the triggers of 0009 again
         db.engine.dispose()
+
+
+def test_a_csat_trend_by_month_reads_the_pieces_and_equals_the_answers(app, answers):
+    from analytics import queries
+    from analytics.dashboard_data import trend_period
+    from analytics.periods import period_containing_day
+    from analytics.service import _boundaries, indicators_by_month
+    from survey.models import utcnow
+
+    today = utcnow().astimezone(ZoneInfo("Europe/Warsaw")).date()
+    trend = trend_period(period_containing_day(today, "quarter", "Europe/Warsaw"), today)
+    boundaries = _boundaries([trend])
+    _questions, ids = queries.question_catalog()
+    ratings = {qid: code_kind for qid, code_kind in ids.items() if code_kind[1] == "rating_5"}
+    assert queries._pieces_fit(boundaries, ratings)
+    assert not queries._pieces_fit(boundaries, ids)  # the indicators of every question: the day and hour counts
+    assert not queries._pieces_fit(boundaries[:-1] + [boundaries[-1] + (boundaries[1] - boundaries[0]) / 7], ratings)
+    for points in (None, [answers["KM-1"].id], [answers["KM-2"].id, answers["KM-3"].id]):
+        from_pieces = sorted(queries.answer_count_rows(boundaries, points, ratings, "pieces"))
+        assert from_pieces == sorted(queries.answer_count_rows(boundaries, points, ratings, "raw"))
+    assert sum(row[-1] for row in from_pieces) == 4 * 11
+    months = indicators_by_month(trend, "KM", kinds=["rating_5"])
+    assert months == indicators_by_month(trend, "KM", kinds=["rating_5"], source="raw")
+    assert sum(month["questions"][0]["n"] for month in months) == 14 * 30 + 4 * 11
