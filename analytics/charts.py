@@ -23,6 +23,7 @@ import json
 from collections.abc import Mapping, Sequence
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -295,9 +296,11 @@ def weekday_hour_matrix(cells: pd.DataFrame) -> pd.DataFrame:
     """Weekdays (0–6, all of them) × the hours from the first to the last with answers, zeros filled in."""
     if cells.empty:
         return pd.DataFrame(0, index=range(7), columns=range(8, 16), dtype="int64")
-    pivot = cells.pivot_table(index="weekday", columns="hour", values="responses", aggfunc="sum", fill_value=0)
-    hours = range(int(pivot.columns.min()), int(pivot.columns.max()) + 1)
-    return pivot.reindex(index=range(7), columns=hours, fill_value=0).astype("int64")
+    hours = cells["hour"].to_numpy(dtype="int64")
+    first, last = int(hours.min()), int(hours.max())
+    matrix = np.zeros((7, last - first + 1), dtype="int64")
+    np.add.at(matrix, (cells["weekday"].to_numpy(dtype="int64"), hours - first), cells["responses"].to_numpy(dtype="int64"))
+    return pd.DataFrame(matrix, index=range(7), columns=range(first, last + 1))
 
 
 def figure_json(figure: go.Figure) -> str:

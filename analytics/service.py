@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from flask import current_app
 
-from analytics import queries
+from analytics import comment_queries, queries
 from analytics import tally as tallies
 from analytics.indicators import questions_from_distributions, with_changes
 from analytics.objectives import ObjectiveSpec, evaluate_objective
@@ -275,12 +275,12 @@ def comments_page(
     text: str | None = None,
     ratings: list[int] | None = None,
     page: int = 1,
-    per_page: int = queries.COMMENTS_PER_PAGE,
-) -> queries.CommentsPage:
+    per_page: int = comment_queries.COMMENTS_PER_PAGE,
+) -> comment_queries.CommentsPage:
     """Comments in a scope (and optionally a period), newest first; see ``queries.comments``."""
     scope = resolve_scope(department_code, service_point_code)
     resolved = as_period(period) if period is not None else None
-    return queries.comments(
+    return comment_queries.comments(
         resolved.start if resolved else None,
         resolved.end if resolved else None,
         scope.service_point_ids,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from analytics.periods import Period
-from analytics.queries import CommentsPage, comments as comment_rows
+from analytics.comment_queries import CommentsPage, comments as comment_rows
 from analytics.service import as_period, resolve_scope
 from analytics.themes import apply_tags, theme_figures
 from comments import queries

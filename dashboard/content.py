@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from analytics import charts, queries
+from analytics import charts, comment_queries, queries
 from analytics.dashboard_data import question_labels, trend_period
 from analytics.periods import Period
 from analytics.service import comments_page, compute_indicators, indicators_by_month
@@ -34,7 +34,7 @@ from dashboard.tables import (
 )
 
 DEFAULT_MIN_SAMPLE = 30
-CSV_COMMENTS_BATCH = queries.MAX_COMMENTS_PER_PAGE
+CSV_COMMENTS_BATCH = comment_queries.MAX_COMMENTS_PER_PAGE
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Dashboard:
     objectives: list[dict]
     tables: dict[str, Table] = field(default_factory=dict)
     charts: list[Chart] = field(default_factory=list)
-    comments: queries.CommentsPage | None = None
+    comments: comment_queries.CommentsPage | None = None
     themes: object | None = None  # comments.panel.ThemePanel, set per request
     computed_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
@@ -281,7 +281,7 @@ def scope_dashboard(filters: Filters, lang: str, department_code: str | None = N
 
 
 def _comments(filters: Filters, department_code: str | None, service_point_code: str | None,
-              page: int | None = None, per_page: int = queries.COMMENTS_PER_PAGE) -> queries.CommentsPage:
+              page: int | None = None, per_page: int = comment_queries.COMMENTS_PER_PAGE) -> comment_queries.CommentsPage:
     """One page of the scope's comments; with a theme filter, the comments raising that theme."""
     page = page or filters.page
     if filters.theme:

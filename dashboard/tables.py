@@ -167,8 +167,9 @@ def heatmap_table(cells: pd.DataFrame) -> Table:
     matrix = charts.weekday_hour_matrix(cells)
     names = weekday_names()
     columns = [Column("hour", _("Godzina"))] + [Column(f"d{day}", names[day], "int") for day in matrix.index]
-    rows = [{"hour": f"{hour:02d}:00", **{f"d{day}": int(matrix.loc[day, hour]) for day in matrix.index}}
-            for hour in matrix.columns]
+    counts = matrix.to_numpy()
+    rows = [{"hour": f"{hour:02d}:00", **{f"d{day}": int(counts[day, column]) for day in matrix.index}}
+            for column, hour in enumerate(matrix.columns)]
     return Table("weekday_hour", _("Odpowiedzi według dnia tygodnia i godziny"), columns, rows)
 
 
