@@ -94,10 +94,15 @@ def format_table(result: dict) -> str:
 
 @click.command("rebuild-indicator-counts")
 def rebuild_indicator_counts_command() -> None:
-    """Recompute the hour and day count tables from the stored answers (they are normally kept by triggers)."""
+    """Recompute the count tables from the stored answers (they are normally kept by triggers), the control
+    charts' pieces cut again in the office's time zone (``OPINIA_TIMEZONE``)."""
+    from flask import current_app
+
+    from analytics.chart_pieces import write_chart_boundaries
     from analytics.rollup import rebuild_counts
     from extensions import db
 
     with db.engine.begin() as connection:
+        write_chart_boundaries(connection, current_app.config["OPINIA_TIMEZONE"])
         rebuild_counts(connection)
     click.echo("Indicator counts rebuilt from the stored answers.")

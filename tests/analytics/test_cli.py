@@ -80,3 +80,24 @@ def test_rebuild_indicator_counts_repairs_the_count_tables(app, db, answered):
     result = app.test_cli_runner().invoke(args=["rebuild-indicator-counts"])
     assert result.exit_code == 0 and "rebuilt" in result.output
     assert json.loads(run(app, "--period", "2026-Q3", "--format", "json").stdout) == before
+
+
+def test_rebuild_indicator_counts_cuts_the_chart_pieces_in_the_office_zone(app, db, answered):
+    import sqlalchemy as sa
+
+    from analytics.chart_pieces import ensure_chart_boundaries
+    from survey.models import ChartBoundaryZone, ChartCount
+
+    def pieces() -> list[tuple]:
+        return sorted(tuple(row) for row in db.session.execute(
+            sa.select(ChartCount.piece, ChartCount.service_point_id, ChartCount.question_id, ChartCount.value, ChartCount.n)
+            .where(ChartCount.n > 0)))
+
+    before = pieces()
+    with db.engine.begin() as connection:
+        ensure_chart_boundaries(connection, "America/New_York")
+    assert db.session.scalar(sa.select(ChartBoundaryZone.timezone)) == "America/New_York" and pieces() != before
+    result = app.test_cli_runner().invoke(args=["rebuild-indicator-counts"])
+    assert result.exit_code == 0
+    assert db.session.scalar(sa.select(ChartBoundaryZone.timezone)) == "Europe/Warsaw"
+    assert pieces() == before and sum(row[-1] for row in before) == 4
