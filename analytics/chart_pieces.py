@@ -7,9 +7,9 @@ midnight of the office's time zone, as a UTC instant) from 2000 to 2100, and the
 not after the answer's time. The charts then read a few hundred rows for the office's whole history instead
 of summing a year of daily counts cut at local midnights (the biggest statement of a cold dashboard).
 
+``comment_piece_counts`` counts the comments' facts per piece the same way (``comments/piece_counts.py``).
 The boundaries depend on the time zone; ``chart_boundary_zone`` records the one they were cut in.
-``ensure_chart_boundaries`` cuts them again (and recounts ``chart_counts`` from the answers) when the office's
-zone is another; the readers use ``chart_counts`` only when the zones agree and the charts' span is covered,
+``ensure_chart_boundaries`` cuts them again (and recounts both tables) when the office's zone is another; the readers use ``chart_counts`` only when the zones agree and the charts' span is covered,
 and fall back to the day and hour counts otherwise.
 """
 from __future__ import annotations
@@ -81,10 +81,17 @@ def ensure_chart_boundaries(connection, tz_name: str) -> bool:
     if stored_zone(connection) == tz_name:
         return False
     write_chart_boundaries(connection, tz_name)
+    recount_pieces(connection)
+    return True
+
+
+def recount_pieces(connection) -> None:
+    """``chart_counts`` and ``comment_piece_counts`` counted again (after the boundaries were cut again)."""
     from analytics.rollup import rebuild_chart_counts
+    from comments.piece_counts import rebuild_comment_piece_counts
 
     rebuild_chart_counts(connection)
-    return True
+    rebuild_comment_piece_counts(connection)
 
 
 @lru_cache(maxsize=4)

@@ -100,9 +100,11 @@ def rebuild_indicator_counts_command() -> None:
 
     from analytics.chart_pieces import write_chart_boundaries
     from analytics.rollup import rebuild_counts
+    from comments.piece_counts import rebuild_comment_piece_counts
     from extensions import db
 
     with db.engine.begin() as connection:
         write_chart_boundaries(connection, current_app.config["OPINIA_TIMEZONE"])
         rebuild_counts(connection)
+        rebuild_comment_piece_counts(connection)
     click.echo("Indicator counts rebuilt from the stored answers.")

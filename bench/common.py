@@ -34,7 +34,7 @@ BENCH_DIR = Path(os.environ.get("OPINIA_BENCH_DIR", "/tmp/opinia-bench"))
 TIMEZONE = "Europe/Warsaw"
 DATA_START = date(2025, 10, 1)  # local days, first included
 DATA_END = date(2026, 10, 1)  # first day not included
-SEED_VERSION = 5  # bump when the generated data or the count triggers change, so cached databases are rebuilt
+SEED_VERSION = 6  # bump when the generated data or the count triggers change, so cached databases are rebuilt
 CHUNK = 200_000
 WAIT_CHOICES = ("lt5", "5to15", "15to30", "gt30")
 

@@ -112,3 +112,22 @@ class CommentFact(db.Model):
     has_text: so.Mapped[bool]
     codebook: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     themes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+
+class CommentPieceCount(db.Model):
+    """``comment_facts`` counted per piece of local week and month (``analytics/chart_pieces.py``) × counter ×
+    what a themes summary groups by, kept by triggers on ``comment_facts`` (``comments/piece_counts.py``): a
+    month or a quarter is read as a few hundred rows however many comments it holds. NULLs are stored as
+    ``rating`` 0, ``codebook`` and ``themes`` ``''`` (a key cannot hold NULL; a comment has a codebook exactly
+    when it has themes, and ratings are 1–5)."""
+
+    __tablename__ = "comment_piece_counts"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    piece: so.Mapped[datetime] = so.mapped_column(UTCDateTime, primary_key=True)
+    service_point_id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    has_text: so.Mapped[bool] = so.mapped_column(primary_key=True)
+    rating: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    codebook: so.Mapped[str] = so.mapped_column(sa.String(16), primary_key=True)
+    themes: so.Mapped[str] = so.mapped_column(sa.Text, primary_key=True)
+    n: so.Mapped[int] = so.mapped_column(default=0)

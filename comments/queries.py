@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 
-from comments.models import CommentFact, CommentMatch, CommentTag, RedactionCount, Theme
+from comments.models import CommentFact, CommentMatch, CommentPieceCount, CommentTag, RedactionCount, Theme
 from comments.redaction import redaction_rows
 from extensions import db
 from survey.models import Answer, Question, Response
@@ -125,8 +125,28 @@ def text_question_ids() -> list[int]:
 
 def fact_total(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> int:
     """How many text answers of the window have a row (with or without their text)."""
+    if _in_pieces(start, end):
+        return db.session.scalar(sa.select(sa.func.sum(CommentPieceCount.n))
+                                 .where(*_piece_window(start, end, service_point_ids))) or 0
     return db.session.scalar(sa.select(sa.func.count()).select_from(CommentFact)
                              .where(*_fact_window(start, end, service_point_ids))) or 0
+
+
+def _in_pieces(start: datetime, end: datetime) -> bool:
+    """Whether the window is whole pieces of ``comment_piece_counts`` (a month, a quarter, a year)."""
+    from flask import current_app
+
+    from analytics.chart_pieces import are_pieces
+    from analytics.queries import chart_zone
+
+    return are_pieces([start, end], current_app.config["OPINIA_TIMEZONE"], chart_zone())
+
+
+def _piece_window(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, *more) -> list:
+    conditions = [CommentPieceCount.piece >= start, CommentPieceCount.piece < end, *more]
+    if service_point_ids is not None:
+        conditions.append(CommentPieceCount.service_point_id.in_(list(service_point_ids)))
+    return conditions
 
 
 def complete_facts(start: datetime, end: datetime, service_point_ids: Sequence[int] | None) -> None:
@@ -142,10 +162,24 @@ def theme_counts(start: datetime, end: datetime,
                  service_point_ids: Sequence[int] | None) -> list[tuple[int | None, str | None, str | None, int]]:
     """``(rating, codebook, themes, comments)`` of the window's comments, manual tags aside: one GROUP BY over
     the covering index, a few hundred rows for any number of comments."""
+    if _in_pieces(start, end):
+        return _piece_theme_counts(start, end, service_point_ids)
     statement = (sa.select(CommentFact.rating, CommentFact.codebook, CommentFact.themes, sa.func.count())
                  .where(*_fact_window(start, end, service_point_ids, CommentFact.has_text.is_(True)))
                  .group_by(CommentFact.rating, CommentFact.codebook, CommentFact.themes))
     return [tuple(row) for row in db.session.connection().execute(statement)]
+
+
+def _piece_theme_counts(start: datetime, end: datetime,
+                        service_point_ids: Sequence[int] | None) -> list[tuple[int | None, str | None, str | None, int]]:
+    """``theme_counts`` summed from ``comment_piece_counts``: rating 0 and codebook ``''`` stand for NULL."""
+    counts = CommentPieceCount
+    total = sa.func.sum(counts.n)
+    statement = (sa.select(counts.rating, counts.codebook, counts.themes, total)
+                 .where(*_piece_window(start, end, service_point_ids, counts.has_text.is_(True)))
+                 .group_by(counts.rating, counts.codebook, counts.themes).having(total > 0))
+    return [(rating or None, codebook or None, themes if codebook else None, int(n))
+            for rating, codebook, themes, n in db.session.connection().execute(statement)]
 
 
 def _comment_rows(start, end, service_point_ids, *conditions):

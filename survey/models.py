@@ -424,11 +424,21 @@ class ChartCount(db.Model):
 
 
 @sa.event.listens_for(db.metadata, "after_create")
-def _create_count_triggers(_metadata, connection, **_kw) -> None:
+def _create_count_triggers(_metadata, connection, tables=(), **_kw) -> None:
+    """The count triggers, and the pieces of ``chart_counts`` cut in the office's zone; a piece table made
+    here beside stored rows (a database made with ``create_all`` before it existed) is counted at once."""
     from flask import current_app, has_app_context
 
     from analytics.chart_pieces import DEFAULT_TIMEZONE, ensure_chart_boundaries
-    from analytics.rollup import create_count_triggers
+    from analytics.rollup import create_count_triggers, rebuild_chart_counts
+    from comments.piece_counts import create_comment_count_triggers, rebuild_comment_piece_counts
 
     create_count_triggers(connection)
-    ensure_chart_boundaries(connection, current_app.config["OPINIA_TIMEZONE"] if has_app_context() else DEFAULT_TIMEZONE)
+    create_comment_count_triggers(connection)
+    if ensure_chart_boundaries(connection, current_app.config["OPINIA_TIMEZONE"] if has_app_context() else DEFAULT_TIMEZONE):
+        return
+    created = {table.name for table in tables}
+    if "chart_counts" in created:
+        rebuild_chart_counts(connection)
+    if "comment_piece_counts" in created:
+        rebuild_comment_piece_counts(connection)

@@ -12,8 +12,8 @@ Create Date: 2026-11-27 07:45:00
 from alembic import op
 import sqlalchemy as sa
 
-from analytics.chart_pieces import DEFAULT_TIMEZONE, ensure_chart_boundaries
-from analytics.rollup import create_count_triggers, drop_count_triggers
+from analytics.chart_pieces import DEFAULT_TIMEZONE, write_chart_boundaries
+from analytics.rollup import create_count_triggers, drop_count_triggers, rebuild_chart_counts
 
 # revision identifiers, used by Alembic.
 revision = '0010_chart_counts'
@@ -49,7 +49,8 @@ def upgrade():
     bind = op.get_bind()
     drop_count_triggers(bind)
     create_count_triggers(bind)
-    ensure_chart_boundaries(bind, _office_zone())
+    write_chart_boundaries(bind, _office_zone())
+    rebuild_chart_counts(bind)
 
 
 def downgrade():

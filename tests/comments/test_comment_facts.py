@@ -1,10 +1,13 @@
 """``comment_facts`` (each comment's time, counter, rating and match in one row) against a recount from the raw
-tables, and the themes summary built from it against one computed from every comment, after each change that
-can move them: new answers, a manual tag, a codebook edit, a redaction, retention, a deleted response and a
-comment committed after a later one was caught up."""
+tables, ``comment_piece_counts`` (its rows counted per piece of local week and month by triggers) against a
+recount of ``comment_facts``, and the themes summary built from them against one computed from every comment,
+after each change that can move them: new answers, a manual tag, a codebook edit, a redaction, retention, a
+deleted response and a comment committed after a later one was caught up."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from bisect import bisect_right
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlalchemy as sa
@@ -13,7 +16,7 @@ from analytics.service import as_period, resolve_scope
 from analytics.themes import theme_statistics
 from comments import queries
 from comments.codebook import ThemeChange, active_themes, current_codebook, save_theme
-from comments.models import CommentFact, CommentMatch, CommentTag, Theme
+from comments.models import CommentFact, CommentMatch, CommentPieceCount, CommentTag, Theme
 from comments.services import compute_theme_summary, purge_comments, redact_stored_comments, set_tag
 from comments.theme_counts import tagged
 from extensions import db
@@ -32,6 +35,27 @@ def kept() -> list[tuple]:
 
 def recounted() -> list[tuple]:
     return [(*row[:4], bool(row[4]), *row[5:]) for row in queries.recounted_facts()]
+
+
+def piece_cells() -> list[tuple]:
+    rows = db.session.execute(sa.select(CommentPieceCount.piece, CommentPieceCount.service_point_id,
+                                        CommentPieceCount.has_text, CommentPieceCount.rating, CommentPieceCount.codebook,
+                                        CommentPieceCount.themes, CommentPieceCount.n)
+                              .where(CommentPieceCount.n != 0)).all()
+    return sorted((row[0], row[1], bool(row[2]), *row[3:]) for row in rows)
+
+
+def recounted_piece_cells() -> list[tuple]:
+    from analytics.chart_pieces import chart_boundaries
+
+    tz = ZoneInfo("Europe/Warsaw")
+    boundaries, _weeks, _months = chart_boundaries(date(2026, 1, 1), date(2026, 12, 31), tz)
+    cells: dict[tuple, int] = {}
+    for _answer_id, point, submitted_at, rating, has_text, codebook, themes in kept():
+        piece = boundaries[bisect_right(boundaries, submitted_at) - 1]
+        key = (piece, point, has_text, rating or 0, codebook or "", themes or "")
+        cells[key] = cells.get(key, 0) + 1
+    return sorted((*key, n) for key, n in cells.items())
 
 
 def from_every_comment(period: str, department: str | None, point: str | None) -> dict:
@@ -57,11 +81,14 @@ def from_every_comment(period: str, department: str | None, point: str | None) -
 
 
 def assert_exact() -> None:
+    quarter = as_period("2026-Q3")
+    assert queries._in_pieces(quarter.start, quarter.end)  # the summaries below read comment_piece_counts
     for department, point in SCOPES:
         summary = compute_theme_summary("2026-Q3", department, point).as_dict()
         assert {key: summary[key] for key in ("comments", "previous_comments", "themes")} == from_every_comment(
             "2026-Q3", department, point), (department, point)
     assert kept() == recounted()
+    assert piece_cells() == recounted_piece_cells()
 
 
 def comment_id(text: str) -> int:

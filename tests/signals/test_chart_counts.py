@@ -126,6 +126,7 @@ def test_migration_counts_the_answers_already_stored(tmp_path):
     from app import create_app
     from survey.definitions import import_definition, load_definition_file
     from survey.demo import DEMO_SURVEY_FILE, ensure_office_structure
+    from comments.models import CommentPieceCount
     from survey.models import ChartBoundaryZone, ChartCount
     from tests.conftest import test_config
 
@@ -141,7 +142,7 @@ def test_migration_counts_the_answers_already_stored(tmp_path):
         add_week(counters["KM-2"], 0, good=7, total=11)
         upgrade()
         inspector = sa.inspect(db.engine)
-        for model in (ChartCount, ChartBoundaryZone):
+        for model in (ChartCount, ChartBoundaryZone, CommentPieceCount):
             assert {c["name"] for c in inspector.get_columns(model.__tablename__)} == {c.name for c in model.__table__.columns}
         assert db.session.scalar(sa.select(ChartBoundaryZone.timezone)) == "Europe/Warsaw"
         pieces, raw = _pieces_and_answers("Europe/Warsaw")
@@ -150,7 +151,7 @@ def test_migration_counts_the_answers_already_stored(tmp_path):
         add_week(counters["KM-3"], 1, good=5, total=6)  # the triggers of 0010 count it
         pd.testing.assert_frame_equal(*_pieces_and_answers("Europe/Warsaw"))
         downgrade(revision="0009_day_counts_question_index")
-        assert "chart_counts" not in sa.inspect(db.engine).get_table_names()
+        assert not {"chart_counts", "comment_piece_counts"} & set(sa.inspect(db.engine).get_table_names())
         add_week(counters["KM-3"], 2, good=5, total=6)  # the triggers of 0009 again
         db.engine.dispose()
 
