@@ -66,3 +66,12 @@ def signals_of(kind: str | None = None):
     if kind:
         statement = statement.where(Signal.kind == kind)
     return list(db.session.scalars(statement))
+
+
+@pytest.fixture
+def answers(office):
+    """14 steady weeks at KM-1 (30 ratings each) and 4 weeks of 11 at KM-2, up to this week."""
+    steady_history(office["KM-1"], first_weeks_ago=14, last_weeks_ago=1)
+    for weeks_ago in (9, 5, 2, 0):
+        add_week(office["KM-2"], weeks_ago, good=7, total=11)
+    return office

@@ -13,17 +13,9 @@ import sqlalchemy as sa
 
 from extensions import db
 from survey.models import Answer, Response
-from tests.signals.conftest import add_week, steady_history
+from tests.signals.conftest import add_week
 
 COLUMNS = ["bucket", "service_point_id", "question_id", "n", "success"]
-
-
-@pytest.fixture
-def answers(office):
-    steady_history(office["KM-1"], first_weeks_ago=14, last_weeks_ago=1)
-    for weeks_ago in (9, 5, 2, 0):
-        add_week(office["KM-2"], weeks_ago, good=7, total=11)
-    return office
 
 
 def _tidy(frame: pd.DataFrame) -> pd.DataFrame:

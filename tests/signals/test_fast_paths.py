@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from analytics import spc
 from analytics.count_queries import bisected_bucket_expression, bucket_expression
 from signals.charts import OfficeCounts, scope_series
-from tests.signals.conftest import add_week, steady_history
 
 MONDAY = date(2025, 1, 6)
 
@@ -210,14 +209,6 @@ def test_scope_series_match_a_groupby_per_level(rows):
             [(a, int(n), int(c)) for a, n, c in zip(s.monthly.start, s.monthly.n, s.monthly.count)])
            for s in scope_series(counts, "Office")]
     assert got == reference_scope_series(frame)
-
-
-@pytest.fixture
-def answers(office):
-    steady_history(office["KM-1"], first_weeks_ago=14, last_weeks_ago=1)
-    for weeks_ago in (9, 5, 2, 0):
-        add_week(office["KM-2"], weeks_ago, good=7, total=11)
-    return office
 
 
 def test_proportion_counts_from_the_count_tables_equal_those_from_the_answers(app, answers):
