@@ -8,9 +8,11 @@ not after the answer's time. The charts then read a few hundred rows for the off
 of summing a year of daily counts cut at local midnights (the biggest statement of a cold dashboard).
 
 ``comment_piece_counts`` counts the comments' facts per piece the same way (``comments/piece_counts.py``).
+
 The boundaries depend on the time zone; ``chart_boundary_zone`` records the one they were cut in.
-``ensure_chart_boundaries`` cuts them again (and recounts both tables) when the office's zone is another; the readers use ``chart_counts`` only when the zones agree and the charts' span is covered,
-and fall back to the day and hour counts otherwise.
+``ensure_chart_boundaries`` cuts them again (and recounts both tables) when the office's zone is another. The
+readers use the piece tables only when the zones agree and every boundary they need is a piece boundary
+(``are_pieces``), and otherwise read the day and hour counts (or ``comment_facts``) as before.
 """
 from __future__ import annotations
 
@@ -76,7 +78,7 @@ def stored_zone(connection) -> str | None:
 
 
 def ensure_chart_boundaries(connection, tz_name: str) -> bool:
-    """Cut ``chart_boundaries`` in ``tz_name`` and recount ``chart_counts``, unless they already are; returns
+    """Cut ``chart_boundaries`` in ``tz_name`` and recount both piece tables, unless they already are; returns
     whether anything was done."""
     if stored_zone(connection) == tz_name:
         return False
