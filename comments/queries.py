@@ -160,8 +160,9 @@ def complete_facts(start: datetime, end: datetime, service_point_ids: Sequence[i
 
 def theme_counts(start: datetime, end: datetime,
                  service_point_ids: Sequence[int] | None) -> list[tuple[int | None, str | None, str | None, int]]:
-    """``(rating, codebook, themes, comments)`` of the window's comments, manual tags aside: one GROUP BY over
-    the covering index, a few hundred rows for any number of comments."""
+    """``(rating, codebook, themes, comments)`` of the window's comments, manual tags aside: summed from
+    ``comment_piece_counts`` when the window is whole pieces, else one GROUP BY over the covering index; a few
+    hundred rows for any number of comments."""
     if _in_pieces(start, end):
         return _piece_theme_counts(start, end, service_point_ids)
     statement = (sa.select(CommentFact.rating, CommentFact.codebook, CommentFact.themes, sa.func.count())
