@@ -103,7 +103,7 @@ def hourly_answer_counts_statement(boundaries: Sequence[datetime], service_point
 def piece_answer_counts_statement(boundaries: Sequence[datetime], service_point_ids: Sequence[int] | None,
                                   question_ids: Sequence[int]):
     """``hourly_answer_counts_statement`` from ``chart_counts``, for proportion questions and boundaries that
-    are all piece boundaries (``analytics.queries.pieces_cover``): a year of a department in ~10^3 rows."""
+    are all piece boundaries (``analytics.queries.pieces_hold``): a year of a department in ~10^3 rows."""
     total = sa.func.sum(ChartCount.n)
     return (
         sa.select(bisected_bucket_expression(ChartCount.piece, boundaries).label("bucket"), ChartCount.service_point_id,

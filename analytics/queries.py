@@ -42,7 +42,6 @@ from survey.models import (
 )
 
 
-
 def _scope_filter(service_point_ids: Sequence[int] | None):
     return sa.true() if service_point_ids is None else Response.service_point_id.in_(list(service_point_ids))
 
@@ -93,10 +92,15 @@ def _count_table_statement(boundaries: Sequence[datetime], service_point_ids: Se
 
 
 def _pieces_fit(boundaries: Sequence[datetime], question_ids: dict[int, tuple[str, str]]) -> bool:
+    return all(kind in SUCCESS_VALUES for _code, kind in question_ids.values()) and pieces_hold(boundaries)
+
+
+def pieces_hold(boundaries: Sequence[datetime], tz_name: str | None = None) -> bool:
+    """Whether every one of ``boundaries`` is a boundary of the stored pieces (``chart_counts``,
+    ``comment_piece_counts``), cut in the office's zone (``tz_name``, default ``OPINIA_TIMEZONE``)."""
     from flask import current_app
 
-    return (all(kind in SUCCESS_VALUES for _code, kind in question_ids.values())
-            and are_pieces(list(boundaries), current_app.config["OPINIA_TIMEZONE"], chart_zone()))
+    return are_pieces(list(boundaries), tz_name or current_app.config["OPINIA_TIMEZONE"], chart_zone())
 
 
 @once_per_request(immutable=True)

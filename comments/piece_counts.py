@@ -19,7 +19,7 @@ TRIGGER_NAMES = ("comment_facts_count_insert", "comment_facts_count_delete", "co
 
 def _cell(row: str) -> str:
     """The cell of ``row`` (``NEW``/``OLD``, or a table alias): piece, counter, text kept, rating, match."""
-    return (f"{PIECE.format(row=row)}, {row}.service_point_id, {row}.has_text, COALESCE({row}.rating, 0), "
+    return (f"{PIECE.format(row=row)} AS piece, {row}.service_point_id, {row}.has_text, COALESCE({row}.rating, 0), "
             f"COALESCE({row}.codebook, ''), COALESCE({row}.themes, '')")
 
 
@@ -29,7 +29,7 @@ COLUMNS = "piece, service_point_id, has_text, rating, codebook, themes"
 def _add(row: str, postgres: bool) -> str:
     increment = "comment_piece_counts.n + 1" if postgres else "n + 1"
     return (f"INSERT INTO comment_piece_counts ({COLUMNS}, n) SELECT * FROM (SELECT {_cell(row)}, 1) AS cell "
-            f"WHERE {PIECE.format(row=row)} IS NOT NULL "
+            f"WHERE cell.piece IS NOT NULL "
             f"ON CONFLICT ({COLUMNS}) DO UPDATE SET n = {increment};")
 
 

@@ -134,12 +134,9 @@ def fact_total(start: datetime, end: datetime, service_point_ids: Sequence[int] 
 
 def _in_pieces(start: datetime, end: datetime) -> bool:
     """Whether the window is whole pieces of ``comment_piece_counts`` (a month, a quarter, a year)."""
-    from flask import current_app
+    from analytics.queries import pieces_hold
 
-    from analytics.chart_pieces import are_pieces
-    from analytics.queries import chart_zone
-
-    return are_pieces([start, end], current_app.config["OPINIA_TIMEZONE"], chart_zone())
+    return pieces_hold([start, end])
 
 
 def _piece_window(start: datetime, end: datetime, service_point_ids: Sequence[int] | None, *more) -> list:

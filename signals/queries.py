@@ -1,11 +1,12 @@
 """Every SQL statement of the signals package.
 
-Control charts read the trigger-kept count tables (``analytics/rollup.py``): whole UTC days from
-``answer_day_counts`` and, for the UTC days that a local week or month boundary cuts, their hours from
-``answer_hour_counts``, summed in the database into the pieces of time between the local week and month
-boundaries (a bisecting ``CASE``) — a year of a whole office is about a thousand rows, whatever the number of
-answers. Successes (ratings 4–5, "yes") are summed there too, so only ``bucket, counter, question, n,
-success`` come back. Bursts read the raw answers of the last few days only (they need minutes, not hours).
+Control charts read ``chart_counts`` (kept by the count triggers, ``analytics/rollup.py``): the answers per
+piece of time between the local week and month boundaries, a few thousand rows for a whole office's history
+whatever the number of answers; successes (ratings 4–5, "yes") are summed in the database, so only ``bucket,
+counter, question, n, success`` come back. When the pieces were cut in another zone, the same rows are summed
+from the day and hour count tables (whole UTC days from ``answer_day_counts``, the hours of the days a boundary
+cuts from ``answer_hour_counts``, bucketed by a bisecting ``CASE``). Bursts read the raw answers of the last few
+days only (they need minutes, not hours).
 """
 from __future__ import annotations
 
@@ -16,9 +17,8 @@ from datetime import datetime
 import pandas as pd
 import sqlalchemy as sa
 
-from analytics.chart_pieces import covers
 from analytics.count_queries import bisected_bucket_expression
-from analytics.queries import bucket_expression, chart_zone, hourly_counts_cover, split_days_and_hours
+from analytics.queries import bucket_expression, hourly_counts_cover, pieces_hold, split_days_and_hours
 from analytics.rollup import SUCCESS_VALUES
 from extensions import db
 from signals.models import ChartRebase, NotificationPreference, Signal, SignalNotification
@@ -33,7 +33,6 @@ from survey.models import (
     User,
     user_departments,
 )
-
 
 
 def first_answer_hour() -> datetime | None:
@@ -101,7 +100,7 @@ def proportion_counts(boundaries: Sequence[datetime], kinds: dict[int, str]) -> 
 
 def chart_counts_fit(tz_name: str, boundaries: Sequence[datetime]) -> bool:
     """Whether ``chart_counts`` were cut at these boundaries: in the office's zone, within the covered years."""
-    return covers(list(boundaries)) and chart_zone() == tz_name
+    return pieces_hold(boundaries, tz_name)
 
 
 def chart_count_rows(boundaries: Sequence[datetime], kinds: dict[int, str]) -> pd.DataFrame:
